@@ -1,0 +1,120 @@
+package io.qmp4j.core;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Where a QMP monitor listens: a UNIX socket ({@code -qmp unix:PATH,server=on,wait=off}) or a
+ * TCP port ({@code -qmp tcp:HOST:PORT,server=on,wait=off}). Only UNIX sockets can pass file
+ * descriptors.
+ *
+ * @since 0.1
+ */
+public sealed interface QmpEndpoint permits QmpEndpoint.Unix, QmpEndpoint.Tcp {
+
+    /**
+     * @param path the socket's path; must not be {@code null}
+     * @return a UNIX-socket endpoint
+     */
+    static QmpEndpoint unix(Path path) {
+        return new Unix(path);
+    }
+
+    /**
+     * @param host a host name or address literal; must not be {@code null}
+     * @param port a port, 1 to 65535
+     * @return a TCP endpoint
+     */
+    static QmpEndpoint tcp(String host, int port) {
+        return new Tcp(host, port);
+    }
+
+    /**
+     * Parses the notation QEMU's {@code -qmp} option uses: {@code unix:/path/to/qmp.sock} or
+     * {@code tcp:HOST:PORT} (an IPv6 literal in brackets: {@code tcp:[::1]:4444}). Options after
+     * a comma ({@code ,server=on}) are ignored, so a QEMU argument can be pasted as it is.
+     *
+     * @param text the endpoint; must not be {@code null}
+     * @return the endpoint
+     * @throws IllegalArgumentException naming what is wrong with {@code text}
+     */
+    static QmpEndpoint parse(String text) {
+        Objects.requireNonNull(text, "text");
+        String spec = text.strip();
+        int comma = spec.indexOf(',');
+        if (comma >= 0) {
+            spec = spec.substring(0, comma);
+        }
+        if (spec.startsWith("unix:")) {
+            String path = spec.substring("unix:".length());
+            if (path.isEmpty()) {
+                throw new IllegalArgumentException("endpoint '" + text + "': the UNIX socket path is empty");
+            }
+            return new Unix(Path.of(path));
+        }
+        if (spec.startsWith("tcp:")) {
+            String rest = spec.substring("tcp:".length());
+            int colon = rest.lastIndexOf(':');
+            if (colon <= 0 || colon == rest.length() - 1) {
+                throw new IllegalArgumentException("endpoint '" + text + "': expected tcp:HOST:PORT");
+            }
+            String host = rest.substring(0, colon);
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            int port;
+            try {
+                port = Integer.parseInt(rest.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("endpoint '" + text + "': port '" + rest.substring(colon + 1)
+                        + "' is not a number", e);
+            }
+            return new Tcp(host, port);
+        }
+        throw new IllegalArgumentException("endpoint '" + text + "': expected unix:PATH or tcp:HOST:PORT");
+    }
+
+    /**
+     * A QMP monitor on a UNIX socket.
+     *
+     * @param path the socket's path
+     */
+    record Unix(Path path) implements QmpEndpoint {
+        /** @param path the socket's path; must not be {@code null} */
+        public Unix {
+            Objects.requireNonNull(path, "path");
+        }
+
+        @Override
+        public String toString() {
+            return "unix:" + path;
+        }
+    }
+
+    /**
+     * A QMP monitor on a TCP port.
+     *
+     * @param host the host name or address literal
+     * @param port the port
+     */
+    record Tcp(String host, int port) implements QmpEndpoint {
+        /**
+         * @param host the host; must not be {@code null} or empty
+         * @param port 1 to 65535
+         */
+        public Tcp {
+            Objects.requireNonNull(host, "host");
+            if (host.isEmpty()) {
+                throw new IllegalArgumentException("host is empty");
+            }
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("port " + port + " is not in 1..65535");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "tcp:" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package io.qmp4j.core;
+
+import io.netty.channel.DefaultSelectStrategyFactory;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.HashedWheelTimer;
+import io.netty.util.Timer;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.newsclub.net.unix.AFUNIXSelectorProvider;
+
+/**
+ * The threads behind {@link QmpClient}s: the I/O event loop, a timer for deadlines, and the
+ * executor that completes user futures and delivers events. Many clients share one: a single
+ * I/O thread serves a thousand sessions. Create one per application, pass it to every client's
+ * builder, and close it when all its clients are closed.
+ *
+ * <p>An executor passed to {@link Builder#callbackExecutor(Executor)} belongs to the caller and
+ * is never shut down by {@link #close()}: you have to take care of that. Thread-safe.
+ *
+ * @since 0.1
+ */
+public final class QmpResources implements AutoCloseable {
+
+    private final int ioThreads;
+    private final Executor executor;
+    private final ExecutorService ownedExecutor;
+    private final HashedWheelTimer timer;
+    private EventLoopGroup unixGroup; // guarded by this, created on first use
+    private EventLoopGroup inetGroup; // guarded by this, created on first use
+    private boolean closed; // guarded by this
+
+    private QmpResources(Builder b) {
+        this.ioThreads = b.ioThreads;
+        if (b.callbackExecutor != null) {
+            this.executor = b.callbackExecutor;
+            this.ownedExecutor = null;
+        } else {
+            ThreadPoolExecutor pool = new ThreadPoolExecutor(b.callbackThreads, b.callbackThreads, 30, TimeUnit.SECONDS,
+                    new LinkedBlockingQueue<>(), new DefaultThreadFactory("qmp4j-callback", true));
+            pool.allowCoreThreadTimeOut(true);
+            this.executor = pool;
+            this.ownedExecutor = pool;
+        }
+        this.timer = new HashedWheelTimer(new DefaultThreadFactory("qmp4j-timer", true),
+                b.timerTick.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** @return resources with the defaults: one I/O thread, a small callback pool */
+    public static QmpResources create() {
+        return builder().build();
+    }
+
+    /** @return a builder with the defaults */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return the executor that completes futures and delivers events */
+    public Executor callbackExecutor() {
+        return executor;
+    }
+
+    synchronized EventLoopGroup unixGroup() {
+        requireOpen();
+        if (unixGroup == null) {
+            // junixsocket channels need junixsocket's own selector.
+            unixGroup = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("qmp4j-io-unix", true),
+                    NioIoHandler.newFactory(AFUNIXSelectorProvider.provider(), DefaultSelectStrategyFactory.INSTANCE));
+        }
+        return unixGroup;
+    }
+
+    synchronized EventLoopGroup inetGroup() {
+        requireOpen();
+        if (inetGroup == null) {
+            inetGroup = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("qmp4j-io-tcp", true),
+                    NioIoHandler.newFactory());
+        }
+        return inetGroup;
+    }
+
+    Timer timer() {
+        return timer;
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("QmpResources is closed");
+        }
+    }
+
+    /** @return whether {@link #close()} was called */
+    public synchronized boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Stops the I/O threads, the timer and the callback executor if this object created it.
+     * Connections still open are closed. Waits a few seconds at most.
+     */
+    @Override
+    public void close() {
+        EventLoopGroup u;
+        EventLoopGroup i;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            u = unixGroup;
+            i = inetGroup;
+        }
+        for (EventLoopGroup g : new EventLoopGroup[] {u, i}) {
+            if (g != null) {
+                g.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+            }
+        }
+        timer.stop();
+        if (ownedExecutor != null) {
+            ownedExecutor.shutdown();
+        }
+    }
+
+    /**
+     * Options of {@link QmpResources}.
+     *
+     * @since 0.1
+     */
+    public static final class Builder {
+        private int ioThreads = 1;
+        private int callbackThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        private Executor callbackExecutor;
+        private Duration timerTick = Duration.ofMillis(10);
+
+        private Builder() {
+        }
+
+        /**
+         * @param threads I/O threads per socket family; default 1, which serves a thousand sessions
+         * @return this builder
+         */
+        public Builder ioThreads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("ioThreads " + threads + " < 1");
+            }
+            this.ioThreads = threads;
+            return this;
+        }
+
+        /**
+         * @param threads threads of the callback pool this object creates; default the number of CPUs, at least 2
+         * @return this builder
+         */
+        public Builder callbackThreads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("callbackThreads " + threads + " < 1");
+            }
+            this.callbackThreads = threads;
+            return this;
+        }
+
+        /**
+         * @param executor completes futures and delivers events instead of a pool of our own;
+         *                 never shut down by {@link QmpResources#close()}
+         * @return this builder
+         */
+        public Builder callbackExecutor(Executor executor) {
+            this.callbackExecutor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /**
+         * @param tick the resolution of deadlines; default 10 ms
+         * @return this builder
+         */
+        public Builder timerTick(Duration tick) {
+            if (tick.isNegative() || tick.isZero()) {
+                throw new IllegalArgumentException("timerTick " + tick + " is not positive");
+            }
+            this.timerTick = tick;
+            return this;
+        }
+
+        /** @return the resources; their threads start on first use */
+        public QmpResources build() {
+            return new QmpResources(this);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.qmp4j.core.internal;
+
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.netty.util.Timeout;
+import java.io.FileDescriptor;
+import java.util.concurrent.CompletableFuture;
+
+/** A command from submission to its reply. Fields other than the finals are I/O-thread confined. */
+final class Pending {
+
+    final String name;
+    /** The encoded command up to and including {@code "id":}; the id and '}' follow. */
+    final byte[] prefix;
+    final boolean oob;
+    final FileDescriptor[] fds;
+    final JavaType resultType; // null: JsonNode as is
+    final CompletableFuture<Object> future;
+
+    long id = -1;
+    boolean onWire;
+    boolean timedOut;
+    Timeout timeout;
+
+    Pending(String name, byte[] prefix, boolean oob, FileDescriptor[] fds, JavaType resultType,
+            CompletableFuture<Object> future) {
+        this.name = name;
+        this.prefix = prefix;
+        this.oob = oob;
+        this.fds = fds;
+        this.resultType = resultType;
+        this.future = future;
+    }
+
+    boolean isVoid() {
+        return resultType != null && resultType.getRawClass() == Void.class;
+    }
+
+    @Override
+    public String toString() {
+        return "'" + name + "'" + (id >= 0 ? " (id " + id + ")" : "");
+    }
+
+    static boolean wantsRaw(JavaType type) {
+        return type == null || JsonNode.class.isAssignableFrom(type.getRawClass());
+    }
+}

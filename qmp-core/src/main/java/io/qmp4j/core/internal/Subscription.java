@@ -1,0 +1,221 @@
+package io.qmp4j.core.internal;
+
+import io.netty.util.Timeout;
+import io.netty.util.Timer;
+import io.qmp4j.core.QmpException;
+import io.qmp4j.core.QmpTimeoutException;
+import io.qmp4j.core.event.EventSubscription;
+import io.qmp4j.core.event.OverflowPolicy;
+import io.qmp4j.core.event.QmpEvent;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One subscriber's bounded queue. {@link #offer} runs on the I/O thread and never blocks. */
+final class Subscription implements EventSubscription {
+
+    private static final Logger log = LoggerFactory.getLogger(Subscription.class);
+
+    private final Set<String> names;
+    private final Predicate<? super QmpEvent> filter;
+    private final int capacity;
+    private final OverflowPolicy overflow;
+    private final Consumer<? super QmpEvent> listener;
+    private final Executor executor;
+    private final Timer timer;
+    private final String logPrefix;
+    private final Consumer<Subscription> onClose;
+
+    // guarded by this
+    private final ArrayDeque<QmpEvent> queue = new ArrayDeque<>();
+    private final ArrayDeque<CompletableFuture<QmpEvent>> waiters = new ArrayDeque<>();
+    private long dropped;
+    private boolean closed;
+    private QmpException ended;
+    private boolean draining;
+
+    Subscription(Set<String> names, Predicate<? super QmpEvent> filter, int capacity, OverflowPolicy overflow,
+                 Consumer<? super QmpEvent> listener, Executor executor, Timer timer, String logPrefix,
+                 Consumer<Subscription> onClose) {
+        this.names = names;
+        this.filter = filter;
+        this.capacity = capacity;
+        this.overflow = overflow;
+        this.listener = listener;
+        this.executor = executor;
+        this.timer = timer;
+        this.logPrefix = logPrefix;
+        this.onClose = onClose;
+    }
+
+    void offer(QmpEvent event) {
+        if (!names.isEmpty() && !names.contains(event.name())) {
+            return;
+        }
+        try {
+            if (!filter.test(event)) {
+                return;
+            }
+        } catch (RuntimeException e) {
+            log.warn("{}event filter threw on {}; event not delivered to this subscription", logPrefix, event.name(), e);
+            return;
+        }
+        CompletableFuture<QmpEvent> waiter = null;
+        boolean drain = false;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            while (!waiters.isEmpty()) {
+                CompletableFuture<QmpEvent> w = waiters.removeFirst();
+                if (!w.isDone()) {
+                    waiter = w;
+                    break;
+                }
+            }
+            if (waiter == null) {
+                if (queue.size() >= capacity) {
+                    dropped++;
+                    if (overflow == OverflowPolicy.DROP_NEWEST) {
+                        return;
+                    }
+                    queue.removeFirst();
+                }
+                queue.addLast(event);
+                if (listener != null && !draining) {
+                    draining = true;
+                    drain = true;
+                }
+            }
+        }
+        if (waiter != null) {
+            CompletableFuture<QmpEvent> w = waiter;
+            Callbacks.run(executor, () -> w.complete(event));
+        } else if (drain) {
+            Callbacks.run(executor, this::drain);
+        }
+    }
+
+    private void drain() {
+        while (true) {
+            QmpEvent e;
+            synchronized (this) {
+                e = closed ? null : queue.pollFirst();
+                if (e == null) {
+                    draining = false;
+                    return;
+                }
+            }
+            try {
+                listener.accept(e);
+            } catch (RuntimeException ex) {
+                log.warn("{}event listener threw on {}", logPrefix, e.name(), ex);
+            }
+        }
+    }
+
+    void end(QmpException cause) {
+        ArrayDeque<CompletableFuture<QmpEvent>> failed;
+        synchronized (this) {
+            if (ended != null) {
+                return;
+            }
+            ended = cause;
+            failed = new ArrayDeque<>(waiters);
+            waiters.clear();
+        }
+        for (CompletableFuture<QmpEvent> w : failed) {
+            Callbacks.run(executor, () -> w.completeExceptionally(cause));
+        }
+    }
+
+    @Override
+    public CompletableFuture<QmpEvent> next() {
+        requirePull();
+        synchronized (this) {
+            QmpEvent e = queue.pollFirst();
+            if (e != null) {
+                return CompletableFuture.completedFuture(e);
+            }
+            if (closed) {
+                return CompletableFuture.failedFuture(new CancellationException("subscription closed"));
+            }
+            if (ended != null) {
+                return CompletableFuture.failedFuture(ended);
+            }
+            CompletableFuture<QmpEvent> w = new CompletableFuture<>();
+            waiters.addLast(w);
+            return w;
+        }
+    }
+
+    @Override
+    public CompletableFuture<QmpEvent> next(Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout " + timeout + " is not positive");
+        }
+        CompletableFuture<QmpEvent> f = next();
+        if (f.isDone()) {
+            return f;
+        }
+        Timeout t = timer.newTimeout(x -> {
+            if (!f.isDone()) {
+                Callbacks.run(executor, () -> f.completeExceptionally(
+                        new QmpTimeoutException("waiting for an event" + (names.isEmpty() ? "" : " " + names), timeout)));
+            }
+        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        f.whenComplete((e, x) -> t.cancel());
+        return f;
+    }
+
+    @Override
+    public Optional<QmpEvent> poll() {
+        requirePull();
+        synchronized (this) {
+            return Optional.ofNullable(queue.pollFirst());
+        }
+    }
+
+    @Override
+    public synchronized long dropped() {
+        return dropped;
+    }
+
+    @Override
+    public synchronized boolean isClosed() {
+        return closed || ended != null;
+    }
+
+    @Override
+    public void close() {
+        ArrayDeque<CompletableFuture<QmpEvent>> cancelled;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            queue.clear();
+            cancelled = new ArrayDeque<>(waiters);
+            waiters.clear();
+        }
+        onClose.accept(this);
+        for (CompletableFuture<QmpEvent> w : cancelled) {
+            w.cancel(false);
+        }
+    }
+
+    private void requirePull() {
+        if (listener != null) {
+            throw new IllegalStateException("this subscription delivers to a listener; next() and poll() are not available");
+        }
+    }
+}
