@@ -232,6 +232,9 @@ public final class FakeQmpServer implements AutoCloseable {
             conn.readLoop();
         } catch (IOException | InterruptedException e) {
             // client went away
+            if (System.getProperty("fakeqmp.debug") != null) {
+                e.printStackTrace();
+            }
         } finally {
             if (conn != null) {
                 open.remove(conn);
@@ -284,7 +287,6 @@ public final class FakeQmpServer implements AutoCloseable {
             InputStream in = socket.getInputStream();
             try (MappingIterator<JsonNode> it = MAPPER.readerFor(JsonNode.class).readValues(in)) {
                 while (true) {
-                    awaitUnstalled();
                     JsonNode node;
                     try {
                         if (!it.hasNextValue()) {
@@ -299,6 +301,8 @@ public final class FakeQmpServer implements AutoCloseable {
                         send("{\"error\": {\"class\": \"GenericError\", \"desc\": \"JSON parse error\"}}");
                         return;
                     }
+                    // A stalled server holds what it read, like a stopped QEMU.
+                    awaitUnstalled();
                     FileDescriptor[] fds = socket.getReceivedFileDescriptors();
                     if (fds != null) {
                         pendingFds.addAll(Arrays.asList(fds));
@@ -388,7 +392,7 @@ public final class FakeQmpServer implements AutoCloseable {
                     + "}, \"event\": " + MAPPER.valueToTree(name) + (dataJson == null ? "" : ", \"data\": " + dataJson) + "}");
         }
 
-        /** Stops reading commands (they queue in the socket) until {@link #resume()}. */
+        /** Stops handling commands (they queue, unanswered) until {@link #resume()}. */
         public void stall() {
             synchronized (stallLock) {
                 stalled = true;

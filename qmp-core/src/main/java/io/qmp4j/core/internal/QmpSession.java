@@ -17,7 +17,6 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.json.JsonObjectDecoder;
-import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.Timeout;
 import io.netty.util.collection.LongObjectHashMap;
 import io.qmp4j.core.Greeting;
@@ -40,7 +39,6 @@ import io.qmp4j.core.event.QmpEvent;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,6 +51,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.newsclub.net.unix.AFUNIXSelectorProvider;
+import org.newsclub.net.unix.AFUNIXSocketChannel;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -142,38 +141,60 @@ public final class QmpSession extends ChannelInboundHandlerAdapter {
                         install(ch);
                     }
                 });
-        SocketAddress address;
+        io.netty.channel.ChannelFuture cf;
         try {
             if (endpoint instanceof QmpEndpoint.Unix unix) {
-                // junixsocket addresses extend InetSocketAddress and look unresolved: skip Netty's resolver.
-                AFUNIXSelectorProvider provider = AFUNIXSelectorProvider.provider();
-                b.resolver(NoopAddressResolverGroup.INSTANCE).channelFactory(() -> new UnixNioChannel(provider));
-                address = AFUNIXSocketAddress.of(unix.path());
+                AFUNIXSocketChannel socket = connectUnix(unix);
+                // Registered already connected: see UnixNioChannel for why.
+                b.channelFactory(() -> new UnixNioChannel(socket));
+                cf = b.register();
             } else {
                 QmpEndpoint.Tcp tcp = (QmpEndpoint.Tcp) endpoint;
                 b.channel(NioSocketChannel.class).option(ChannelOption.TCP_NODELAY, true);
-                address = InetSocketAddress.createUnresolved(tcp.host(), tcp.port());
+                cf = b.connect(InetSocketAddress.createUnresolved(tcp.host(), tcp.port()));
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (QmpConnectException e) {
             state.set(QmpState.CLOSED);
-            QmpConnectException ex = new QmpConnectException(endpoint, "cannot connect to " + endpoint + ": " + e.getMessage(), e);
-            closed.complete(new QmpDisconnectedException("never connected", ex));
-            hub.end(new QmpDisconnectedException("never connected", ex));
-            return CompletableFuture.failedFuture(ex);
+            QmpDisconnectedException ex = new QmpDisconnectedException("never connected", e);
+            hub.end(ex);
+            closed.complete(ex);
+            return CompletableFuture.failedFuture(e);
         }
-        connectDeadline = cfg.timer().newTimeout(t -> onConnectDeadline(), cfg.connectTimeout().toNanos(), TimeUnit.NANOSECONDS);
-        var cf = b.connect(address);
         channel = cf.channel();
         channel.closeFuture().addListener(f -> finish());
+        connectDeadline = cfg.timer().newTimeout(t -> onConnectDeadline(), cfg.connectTimeout().toNanos(), TimeUnit.NANOSECONDS);
         cf.addListener(f -> {
             if (f.isSuccess()) {
                 socketConnected = true;
                 log.debug("{}socket connected, awaiting greeting", prefix);
             } else {
-                failConnect(new QmpConnectException(endpoint, "cannot connect to " + endpoint + ": " + f.cause().getMessage(), f.cause()));
+                failConnect(new QmpConnectException(endpoint, "cannot connect to " + endpoint + ": " + f.cause(), f.cause()));
             }
         });
         return connected.copy();
+    }
+
+    private AFUNIXSocketChannel connectUnix(QmpEndpoint.Unix unix) {
+        AFUNIXSocketChannel socket = null;
+        try {
+            socket = AFUNIXSelectorProvider.provider().openSocketChannel();
+            socket.configureBlocking(false);
+            // A UNIX connect completes or fails at once; false means the listener's backlog is full.
+            if (!socket.connect(AFUNIXSocketAddress.of(unix.path()))) {
+                throw new IOException("the monitor's connection backlog is full: it is probably in use by other clients");
+            }
+            return socket;
+        } catch (IOException | RuntimeException e) {
+            if (socket != null) {
+                try {
+                    socket.close();
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+            throw new QmpConnectException(unix, "cannot connect to " + unix + ": " + reason, e);
+        }
     }
 
     private void install(Channel ch) {
@@ -226,7 +247,11 @@ public final class QmpSession extends ChannelInboundHandlerAdapter {
             ch.close();
         };
         try {
-            ch.eventLoop().execute(r);
+            if (ch.eventLoop().inEventLoop()) {
+                r.run();
+            } else {
+                ch.eventLoop().execute(r);
+            }
         } catch (RuntimeException e) { // not registered, or the loop is shut down
             r.run();
         }

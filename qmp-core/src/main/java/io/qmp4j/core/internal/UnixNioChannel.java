@@ -3,17 +3,22 @@ package io.qmp4j.core.internal;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.io.FileDescriptor;
 import java.io.IOException;
-import java.nio.channels.spi.SelectorProvider;
 import org.newsclub.net.unix.AFUNIXSocketChannel;
 
 /**
  * A Netty NIO channel over a junixsocket {@link AFUNIXSocketChannel}: a UNIX socket that can
  * carry file descriptors (SCM_RIGHTS), which the JDK's own UNIX channels cannot.
+ *
+ * <p>It is created around a socket that is already connected. junixsocket's selector marks the
+ * key of an unconnected socket invalid when poll() reports POLLHUP for it, and Netty then
+ * closes the channel: connecting through Netty after registration lost about one connect in
+ * ten here. A UNIX connect completes at once (or fails at once), so nothing is lost by doing it
+ * first.
  */
 final class UnixNioChannel extends NioSocketChannel {
 
-    UnixNioChannel(SelectorProvider provider) {
-        super(provider);
+    UnixNioChannel(AFUNIXSocketChannel connected) {
+        super(null, connected);
     }
 
     /**
