@@ -1,0 +1,57 @@
+package io.qmp4j.it;
+
+import io.qmp4j.examples.qemu.QemuProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Starts QEMUs for a test class and kills each by PID afterwards, also when a test fails. */
+final class QemuTestSupport implements AutoCloseable {
+
+    private final Path root;
+    private final List<QemuProcess> started = new ArrayList<>();
+
+    QemuTestSupport(String testName) {
+        try {
+            Path base = Path.of(System.getProperty("qmp4j.it.workdir", System.getProperty("java.io.tmpdir")));
+            Files.createDirectories(base);
+            // UNIX socket paths are limited to 108 bytes: keep the directory short.
+            root = Files.createTempDirectory(shortBase(base), testName.length() > 12 ? testName.substring(0, 12) : testName);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path shortBase(Path base) {
+        return base.toAbsolutePath().toString().length() > 60 ? Path.of(System.getProperty("java.io.tmpdir")) : base;
+    }
+
+    QemuProcess.Builder qemu(String name) {
+        return QemuProcess.builder().name(name).workDir(root);
+    }
+
+    QemuProcess start(QemuProcess.Builder b) {
+        QemuProcess p = b.start();
+        synchronized (started) {
+            started.add(p);
+        }
+        return p;
+    }
+
+    Path dir() {
+        return root;
+    }
+
+    @Override
+    public void close() {
+        synchronized (started) {
+            for (QemuProcess p : started) {
+                p.close();
+            }
+            started.clear();
+        }
+    }
+}
