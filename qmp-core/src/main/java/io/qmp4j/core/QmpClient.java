@@ -8,7 +8,11 @@ import io.qmp4j.core.event.EventSubscription;
 import io.qmp4j.core.event.OverflowPolicy;
 import io.qmp4j.core.event.QmpEvent;
 import io.qmp4j.core.event.QmpEvents;
+import io.qmp4j.core.command.QueryQmpSchema;
 import io.qmp4j.core.internal.EventHub;
+import io.qmp4j.core.internal.Json;
+import io.qmp4j.core.schema.QmpSchema;
+import java.util.List;
 import io.qmp4j.core.internal.QmpSession;
 import io.qmp4j.core.internal.SessionConfig;
 import java.io.FileDescriptor;
@@ -50,6 +54,7 @@ public final class QmpClient implements AutoCloseable {
     private final QmpSession session;
     private final Object fdLock = new Object();
     private CompletableFuture<?> fdChain = CompletableFuture.completedFuture(null); // guarded by fdLock
+    private CompletableFuture<QmpSchema> schema; // guarded by this, fetched on first use
 
     private QmpClient(Builder b) {
         this.options = b.copy();
@@ -149,7 +154,65 @@ public final class QmpClient implements AutoCloseable {
      */
     public <R> CompletableFuture<R> execute(QmpCommand<R> command, Duration timeout) {
         Objects.requireNonNull(command, "command");
-        return session.submit(command, timeout, null);
+        if (!options.schemaCheck || command instanceof QmpCommand.Raw) {
+            return session.submit(command, timeout, null);
+        }
+        ObjectNode args;
+        try {
+            args = Json.arguments(command);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<QmpSchema> s = schema();
+        if (s.isDone() && !s.isCompletedExceptionally()) {
+            return checkAndSubmit(s.join(), command, args, timeout);
+        }
+        // First typed command of the session: fetch the schema, then check. If it cannot be
+        // fetched, send unchecked; the command reports its own failure.
+        return s.handle((schema, t) -> schema).thenCompose(schema -> checkAndSubmit(schema, command, args, timeout));
+    }
+
+    private <R> CompletableFuture<R> checkAndSubmit(QmpSchema schema, QmpCommand<R> command, ObjectNode args, Duration timeout) {
+        if (schema != null) {
+            List<String> problems = schema.check(command.commandName(), args);
+            if (!problems.isEmpty()) {
+                return CompletableFuture.failedFuture(new QmpUnsupportedException(command.commandName(),
+                        session.greeting().version(), problems));
+            }
+        }
+        return session.submit(command, args, timeout, null);
+    }
+
+    /**
+     * The connected QEMU's QAPI schema, fetched with {@code query-qmp-schema} on first use and
+     * cached in the {@link QmpResources} by QEMU version, package and target, so that many
+     * clients of the same QEMU build fetch it once.
+     *
+     * @return the schema; fails as {@link #execute(QmpCommand)} when it cannot be fetched
+     */
+    public synchronized CompletableFuture<QmpSchema> schema() {
+        if (schema == null || (schema.isCompletedExceptionally() && state() == QmpState.RUNNING)) {
+            schema = fetchSchema();
+        }
+        return schema;
+    }
+
+    private CompletableFuture<QmpSchema> fetchSchema() {
+        Greeting g = session.greeting();
+        if (g == null || state() != QmpState.RUNNING) {
+            return CompletableFuture.failedFuture(new QmpStateException("fetching the schema", state(), QmpState.RUNNING));
+        }
+        return session.submit(QmpCommand.raw("query-target", null), null, null).thenCompose(target -> {
+            String key = g.version().qemu() + "|" + g.version().packageName() + "|" + target.path("arch").asText();
+            QmpSchema cached = resources.schemaCache().get(key);
+            if (cached != null) {
+                return CompletableFuture.completedFuture(cached);
+            }
+            return session.submit(new QueryQmpSchema(), null, null).thenApply(fetched -> {
+                QmpSchema prior = resources.schemaCache().putIfAbsent(key, fetched);
+                return prior != null ? prior : fetched;
+            });
+        });
     }
 
     /**
@@ -297,6 +360,7 @@ public final class QmpClient implements AutoCloseable {
         private int inBandWindow = 8;
         private int eventHistory = 256;
         private String name;
+        private boolean schemaCheck = true;
 
         private Builder() {
         }
@@ -312,6 +376,7 @@ public final class QmpClient implements AutoCloseable {
             b.inBandWindow = inBandWindow;
             b.eventHistory = eventHistory;
             b.name = name;
+            b.schemaCheck = schemaCheck;
             return b;
         }
 
@@ -410,6 +475,17 @@ public final class QmpClient implements AutoCloseable {
          */
         public Builder name(String name) {
             this.name = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /**
+         * @param check whether to check each typed command and its arguments against the
+         *              connected QEMU's schema before sending it; default true. Raw commands
+         *              are never checked.
+         * @return this builder
+         */
+        public Builder schemaCheck(boolean check) {
+            this.schemaCheck = check;
             return this;
         }
 

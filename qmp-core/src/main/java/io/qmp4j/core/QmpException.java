@@ -11,14 +11,16 @@ package io.qmp4j.core;
  *   <li>{@link QmpCommandException}: QEMU answered a command with an error;</li>
  *   <li>{@link QmpTimeoutException}: no answer within the deadline;</li>
  *   <li>{@link QmpDisconnectedException}: the connection went away while the call was pending;</li>
- *   <li>{@link QmpStateException}: the client was not in a state that allows the call.</li>
+ *   <li>{@link QmpStateException}: the client was not in a state that allows the call;</li>
+ *   <li>{@link QmpUnsupportedException}: the connected QEMU's schema lacks the command, an
+ *       argument or a value, so the command was not sent.</li>
  * </ul>
  *
  * @since 0.1
  */
 public abstract sealed class QmpException extends RuntimeException
         permits QmpConnectException, QmpProtocolException, QmpCommandException,
-                QmpTimeoutException, QmpDisconnectedException, QmpStateException {
+                QmpTimeoutException, QmpDisconnectedException, QmpStateException, QmpUnsupportedException {
 
     QmpException(String message, Throwable cause) {
         super(message, cause);

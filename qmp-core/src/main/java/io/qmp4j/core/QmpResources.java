@@ -9,6 +9,8 @@ import io.netty.util.Timer;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
 import java.util.Objects;
+import io.qmp4j.core.schema.QmpSchema;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -33,6 +35,8 @@ public final class QmpResources implements AutoCloseable {
     private final Executor executor;
     private final ExecutorService ownedExecutor;
     private final HashedWheelTimer timer;
+    /** Schemas by QEMU version, package and target: fetched once, shared by all clients. */
+    private final ConcurrentHashMap<String, QmpSchema> schemas = new ConcurrentHashMap<>();
     private EventLoopGroup unixGroup; // guarded by this, created on first use
     private EventLoopGroup inetGroup; // guarded by this, created on first use
     private boolean closed; // guarded by this
@@ -85,6 +89,10 @@ public final class QmpResources implements AutoCloseable {
                     NioIoHandler.newFactory());
         }
         return inetGroup;
+    }
+
+    ConcurrentHashMap<String, QmpSchema> schemaCache() {
+        return schemas;
     }
 
     Timer timer() {

@@ -32,7 +32,8 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
  * A scriptable, in-process QMP server on a temporary UNIX socket, for tests of QMP clients.
  *
  * <p>By default it behaves like an idle QEMU 7.2: it greets (offering {@code oob}), accepts
- * {@code qmp_capabilities}, and answers every other command with {@code {"return": {}}}, in
+ * {@code qmp_capabilities}, answers {@code query-qmp-schema} with QEMU 7.2's real schema and
+ * {@code query-target} with x86_64, and every other command with {@code {"return": {}}}, in
  * order. Tests change that per command with {@link #on(String, Responder)}, push events and raw
  * bytes with {@link Connection}, stall the reader, drop the connection, and read back every
  * command (with the file descriptors that came with it) from {@link #takeCommand(Duration)}.
@@ -104,7 +105,24 @@ public final class FakeQmpServer implements AutoCloseable {
         this.acceptor = new Thread(this::acceptLoop, "fake-qmp-accept");
         this.acceptor.setDaemon(true);
         responders.put("qmp_capabilities", (cmd, conn) -> conn.reply(cmd, "{}"));
+        responders.put("query-target", (cmd, conn) -> conn.reply(cmd, "{\"arch\": \"x86_64\"}"));
+        String schema = qemu72Schema();
+        if (schema != null) {
+            responders.put("query-qmp-schema", (cmd, conn) -> conn.reply(cmd, schema));
+        }
         this.acceptor.start();
+    }
+
+    /**
+     * @return the schema of QEMU 7.2 (x86_64) as recorded from a real QEMU, or {@code null} when
+     *         the resource is missing
+     */
+    public static String qemu72Schema() {
+        try (InputStream in = FakeQmpServer.class.getResourceAsStream("qemu-7.2-x86_64-schema.json")) {
+            return in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** @return a running server on a socket in a new temporary directory */

@@ -25,6 +25,7 @@ import io.qmp4j.core.command.CloseFd;
 import io.qmp4j.core.command.Cont;
 import io.qmp4j.core.command.QueryStatus;
 import io.qmp4j.core.command.QueryVersion;
+import io.qmp4j.core.command.RunState;
 import io.qmp4j.core.command.StatusInfo;
 import io.qmp4j.core.command.Stop;
 import io.qmp4j.core.event.EventSubscription;
@@ -111,7 +112,7 @@ class QmpClientIT {
         assertEquals(g.version(), v, "query-version agrees with the greeting");
         assertTrue(v.isAtLeast(7, 2), v.toString());
         StatusInfo s = c.execute(new QueryStatus()).get(5, TimeUnit.SECONDS);
-        assertEquals("prelaunch", s.status(), "started with -S");
+        assertEquals(RunState.PRELAUNCH, s.status(), "started with -S");
         assertFalse(s.running());
         JsonNode kvm = c.executeRaw("query-kvm", null).get(5, TimeUnit.SECONDS);
         System.out.println("query-kvm: " + kvm);
@@ -156,7 +157,7 @@ class QmpClientIT {
                 assertFalse(stop.timestamp().isBefore(resume.timestamp()));
             }
         }
-        assertEquals("paused", c.execute(new QueryStatus()).get(5, TimeUnit.SECONDS).status());
+        assertEquals(RunState.PAUSED, c.execute(new QueryStatus()).get(5, TimeUnit.SECONDS).status());
     }
 
     @Test
@@ -233,7 +234,7 @@ class QmpClientIT {
         } finally {
             qemu.signal("CONT");
         }
-        assertEquals("prelaunch", c.execute(new QueryStatus()).get(5, TimeUnit.SECONDS).status());
+        assertEquals(RunState.PRELAUNCH, c.execute(new QueryStatus()).get(5, TimeUnit.SECONDS).status());
         assertEquals(QmpState.RUNNING, c.state());
     }
 
@@ -253,7 +254,7 @@ class QmpClientIT {
                 "-mon", "chardev=pretty,mode=control,pretty=on"));
         QmpClient c = client(QmpEndpoint.unix(qemus.dir().resolve("pretty.qmp")), QmpClient.builder());
         c.connect().get(10, TimeUnit.SECONDS);
-        assertEquals("prelaunch", c.execute(new QueryStatus()).get(5, TimeUnit.SECONDS).status());
+        assertEquals(RunState.PRELAUNCH, c.execute(new QueryStatus()).get(5, TimeUnit.SECONDS).status());
         assertTrue(c.executeRaw("query-qmp-schema", null).get(10, TimeUnit.SECONDS).size() > 100);
         assertTrue(qemu.isAlive());
     }

@@ -1,12 +1,20 @@
 package io.qmp4j.core.command;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 /**
  * The reply to {@code query-status}.
  *
  * @param running whether the vCPUs run
- * @param status QEMU's run state as sent, e.g. {@code "running"}, {@code "prelaunch"},
- *               {@code "paused"}, {@code "postmigrate"}, {@code "inmigrate"}
+ * @param singlestep whether single-stepping is on
+ * @param statusName QEMU's run state as sent, e.g. {@code "running"}, {@code "prelaunch"},
+ *                   {@code "paused"}, {@code "postmigrate"}, {@code "inmigrate"}
  * @since 0.1
  */
-public record StatusInfo(boolean running, String status) {
+public record StatusInfo(boolean running, boolean singlestep, @JsonProperty("status") String statusName) {
+
+    /** @return the run state; {@link RunState#UNKNOWN} for one this library does not know */
+    public RunState status() {
+        return RunState.of(statusName);
+    }
 }

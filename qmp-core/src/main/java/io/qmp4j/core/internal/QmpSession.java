@@ -423,6 +423,17 @@ public final class QmpSession extends ChannelInboundHandlerAdapter {
      */
     @SuppressWarnings("unchecked")
     public <R> CompletableFuture<R> submit(QmpCommand<R> command, Duration timeout, FileDescriptor[] fds) {
+        ObjectNode args;
+        try {
+            args = Json.arguments(command);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return submit(command, args, timeout, fds);
+    }
+
+    /** As {@link #submit(QmpCommand, Duration, FileDescriptor[])} with the arguments already serialized. */
+    public <R> CompletableFuture<R> submit(QmpCommand<R> command, ObjectNode args, Duration timeout, FileDescriptor[] fds) {
         QmpState s = state.get();
         if (s != QmpState.RUNNING) {
             return CompletableFuture.failedFuture(new QmpStateException("executing '" + command.commandName() + "'", s, QmpState.RUNNING));
@@ -435,7 +446,7 @@ public final class QmpSession extends ChannelInboundHandlerAdapter {
         byte[] encoded;
         JavaType type;
         try {
-            encoded = encode(command, useOob);
+            encoded = encode(command.commandName(), args, useOob);
             type = Json.MAPPER.constructType(command.resultType());
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
@@ -460,21 +471,7 @@ public final class QmpSession extends ChannelInboundHandlerAdapter {
         return (CompletableFuture<R>) (CompletableFuture<?>) f;
     }
 
-    private static byte[] encode(QmpCommand<?> command, boolean useOob) {
-        String name = command.commandName();
-        Object args = command.arguments();
-        ObjectNode argNode;
-        if (args == null) {
-            argNode = null;
-        } else if (args instanceof ObjectNode on) {
-            argNode = on;
-        } else {
-            JsonNode n = Json.MAPPER.valueToTree(args);
-            if (n != null && !n.isNull() && !n.isObject()) {
-                throw new IllegalArgumentException("arguments of '" + name + "' must serialize to a JSON object, not " + n.getNodeType());
-            }
-            argNode = (ObjectNode) n;
-        }
+    private static byte[] encode(String name, ObjectNode argNode, boolean useOob) {
         String key = useOob ? "{\"exec-oob\":" : "{\"execute\":";
         if (argNode == null || argNode.isEmpty()) {
             return NO_ARG_PREFIXES.computeIfAbsent(key + name, k -> (key + quote(name) + ",\"id\":").getBytes(StandardCharsets.UTF_8));

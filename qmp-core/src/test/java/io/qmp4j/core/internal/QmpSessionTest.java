@@ -164,7 +164,7 @@ class QmpSessionTest {
         readOutbound();
         feed("{\n    \"return\": {\n        \"status\": \"running\",\n        \"singlestep\": false,\n"
                 + "        \"running\": true\n    },\n    \"id\": 1\n}\n");
-        assertEquals(new StatusInfo(true, "running"), f.join());
+        assertEquals(new StatusInfo(true, false, "running"), f.join());
     }
 
     @Test
