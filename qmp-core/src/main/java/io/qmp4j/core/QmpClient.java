@@ -154,7 +154,7 @@ public final class QmpClient implements AutoCloseable {
      */
     public <R> CompletableFuture<R> execute(QmpCommand<R> command, Duration timeout) {
         Objects.requireNonNull(command, "command");
-        if (!options.schemaCheck || command instanceof QmpCommand.Raw) {
+        if (!options.schemaCheck || command instanceof QmpCommand.Raw || state() != QmpState.RUNNING) {
             return session.submit(command, timeout, null);
         }
         ObjectNode args;
@@ -167,9 +167,57 @@ public final class QmpClient implements AutoCloseable {
         if (s.isDone() && !s.isCompletedExceptionally()) {
             return checkAndSubmit(s.join(), command, args, timeout);
         }
-        // First typed command of the session: fetch the schema, then check. If it cannot be
-        // fetched, send unchecked; the command reports its own failure.
-        return s.handle((schema, t) -> schema).thenCompose(schema -> checkAndSubmit(schema, command, args, timeout));
+        // First typed command of the session: wait for the schema within the command's own
+        // deadline, then check and send with what is left of it.
+        Duration t = timeout == null ? options.commandTimeout : timeout;
+        long start = System.nanoTime();
+        CompletableFuture<R> result = new CompletableFuture<>();
+        io.netty.util.Timeout guard = t.isZero() ? null : resources.timer().newTimeout(
+                x -> resources.callbackExecutor().execute(() -> result.completeExceptionally(
+                        new QmpTimeoutException("'" + command.commandName() + "' (waiting for the schema)", t))),
+                t.toNanos(), TimeUnit.NANOSECONDS);
+        awaitSchema(s, command, args, t, start, result, guard, true);
+        return result;
+    }
+
+    private <R> void awaitSchema(CompletableFuture<QmpSchema> s, QmpCommand<R> command, ObjectNode args, Duration t,
+                                 long start, CompletableFuture<R> result, io.netty.util.Timeout guard, boolean retry) {
+        s.whenComplete((schema, err) -> {
+            if (result.isDone()) {
+                return;
+            }
+            Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
+            if (cause instanceof QmpTimeoutException && retry) {
+                // The fetch timed out with the default deadline; this command may have time left.
+                awaitSchema(schema(), command, args, t, start, result, guard, false);
+                return;
+            }
+            if (cause instanceof QmpDisconnectedException || cause instanceof QmpStateException) {
+                // The session cannot answer: the command would fail the same way.
+                result.completeExceptionally(cause);
+                return;
+            }
+            if (cause instanceof QmpTimeoutException) {
+                result.completeExceptionally(new QmpTimeoutException("'" + command.commandName() + "' (waiting for the schema)", t));
+                return;
+            }
+            // Any other failure (a QEMU without the schema command, a reply we cannot read):
+            // send unchecked; the command reports its own failure.
+            Duration left = t.isZero() ? t : t.minusNanos(System.nanoTime() - start);
+            if (!t.isZero() && (left.isNegative() || left.isZero())) {
+                left = Duration.ofMillis(1);
+            }
+            checkAndSubmit(cause == null ? schema : null, command, args, left).whenComplete((r, e) -> {
+                if (guard != null) {
+                    guard.cancel();
+                }
+                if (e != null) {
+                    result.completeExceptionally(e);
+                } else {
+                    result.complete(r);
+                }
+            });
+        });
     }
 
     private <R> CompletableFuture<R> checkAndSubmit(QmpSchema schema, QmpCommand<R> command, ObjectNode args, Duration timeout) {
@@ -191,7 +239,7 @@ public final class QmpClient implements AutoCloseable {
      * @return the schema; fails as {@link #execute(QmpCommand)} when it cannot be fetched
      */
     public synchronized CompletableFuture<QmpSchema> schema() {
-        if (schema == null || (schema.isCompletedExceptionally() && state() == QmpState.RUNNING)) {
+        if (schema == null || schema.isCompletedExceptionally()) {
             schema = fetchSchema();
         }
         return schema;

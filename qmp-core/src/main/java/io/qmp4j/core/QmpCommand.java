@@ -59,6 +59,17 @@ public interface QmpCommand<R> {
     }
 
     /**
+     * Whether the peer closing the connection while the command is pending means that the
+     * command did what it should ({@code quit}: QEMU sometimes exits before its reply leaves).
+     *
+     * @return {@code true} to complete the command normally when the peer disconnects
+     */
+    @JsonIgnore
+    default boolean completesOnDisconnect() {
+        return false;
+    }
+
+    /**
      * A command given by name and JSON arguments, with a raw JSON result.
      *
      * @param name the command's name; must not be {@code null}

@@ -409,6 +409,58 @@ class QmpClientFakeServerTest {
     }
 
     @Test
+    void typedCommandOutsideTheSchemaIsRefusedBeforeSending() throws Exception {
+        // Resources of its own, so that no schema is cached yet.
+        QmpClient c = QmpClient.create(server.endpoint());
+        clients.add(c);
+        c.connect().get(5, TimeUnit.SECONDS);
+        server.takeCommand(T);
+        QmpUnsupportedException e = (QmpUnsupportedException) failure(c.execute(new io.qmp4j.core.command.MigrateSetParameters(
+                io.qmp4j.core.command.MigrationParameters.builder().downtimeLimit(100).compressMethod("zstd").build())));
+        assertTrue(e.getMessage().startsWith("migrate-set-parameters: parameter 'compress-method' is not supported by this QEMU (7.2.22); "
+                + "it supports: announce-initial,"), e.getMessage());
+        assertEquals("migrate-set-parameters", e.command());
+        assertEquals("query-target", server.takeCommand(T).name());
+        assertEquals("query-qmp-schema", server.takeCommand(T).name());
+        c.execute(new QueryStatus()).get(5, TimeUnit.SECONDS);
+        assertEquals("query-status", server.takeCommand(T).name(), "the refused command was never sent");
+    }
+
+    @Test
+    void schemaIsFetchedOncePerQemuBuildAndSharedThroughResources() throws Exception {
+        try (QmpResources own = QmpResources.create()) {
+            QmpClient first = QmpClient.builder().endpoint(server.endpoint()).resources(own).build();
+            first.connect().get(5, TimeUnit.SECONDS);
+            first.execute(new QueryStatus()).get(5, TimeUnit.SECONDS);
+            first.close();
+            server.awaitConnection(T).awaitClosed(T);
+            QmpClient second = QmpClient.builder().endpoint(server.endpoint()).resources(own).build();
+            clients.add(second);
+            checkSecond(second);
+        }
+    }
+
+    private void checkSecond(QmpClient second) throws Exception {
+        second.connect().get(5, TimeUnit.SECONDS);
+        second.execute(new QueryStatus()).get(5, TimeUnit.SECONDS);
+        long schemaFetches = server.receivedCommands().stream().filter(cmd -> "query-qmp-schema".equals(cmd.name())).count();
+        assertEquals(1, schemaFetches, "the second client of the same QEMU build reuses the cached schema");
+        assertTrue(second.schema().get(5, TimeUnit.SECONDS).hasCommand("migrate"));
+    }
+
+    @Test
+    void rawCommandsAndDisabledChecksAreNotChecked() throws Exception {
+        QmpClient c = client(QmpClient.builder().schemaCheck(false));
+        c.connect().get(5, TimeUnit.SECONDS);
+        server.takeCommand(T);
+        c.execute(new io.qmp4j.core.command.MigrateSetParameters(
+                io.qmp4j.core.command.MigrationParameters.builder().compressMethod("zstd").build())).get(5, TimeUnit.SECONDS);
+        assertEquals("migrate-set-parameters", server.takeCommand(T).name());
+        c.executeRaw("x-anything", null).get(5, TimeUnit.SECONDS);
+        assertEquals("x-anything", server.takeCommand(T).name());
+    }
+
+    @Test
     void closeFailsPendingCallsAndIsIdempotent() throws Exception {
         server.on("hang", (cmd, conn) -> { });
         QmpClient c = connected();

@@ -17,6 +17,15 @@ public record BlockExportDel(String id, String mode) implements QmpCommand<Void>
         Objects.requireNonNull(id, "id");
     }
 
+    /**
+     * With the optional arguments left out.
+     *
+     * @param id see the record
+     */
+    public BlockExportDel(String id) {
+        this(id, null);
+    }
+
     @Override
     public String commandName() {
         return "block-export-del";

@@ -17,6 +17,15 @@ public record BlockJobCancel(String device, Boolean force) implements QmpCommand
         Objects.requireNonNull(device, "device");
     }
 
+    /**
+     * With the optional arguments left out.
+     *
+     * @param device see the record
+     */
+    public BlockJobCancel(String device) {
+        this(device, null);
+    }
+
     @Override
     public String commandName() {
         return "block-job-cancel";

@@ -20,6 +20,15 @@ public record NbdServerAdd(String device, String name, String description, Boole
         Objects.requireNonNull(device, "device");
     }
 
+    /**
+     * With the optional arguments left out.
+     *
+     * @param device see the record
+     */
+    public NbdServerAdd(String device) {
+        this(device, null, null, null, null);
+    }
+
     @Override
     public String commandName() {
         return "nbd-server-add";

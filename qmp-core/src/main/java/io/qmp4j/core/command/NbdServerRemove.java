@@ -17,6 +17,15 @@ public record NbdServerRemove(String name, String mode) implements QmpCommand<Vo
         Objects.requireNonNull(name, "name");
     }
 
+    /**
+     * With the optional arguments left out.
+     *
+     * @param name see the record
+     */
+    public NbdServerRemove(String name) {
+        this(name, null);
+    }
+
     @Override
     public String commandName() {
         return "nbd-server-remove";

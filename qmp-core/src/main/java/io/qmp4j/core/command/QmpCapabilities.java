@@ -11,6 +11,13 @@ import java.util.List;
  * @since 0.1
  */
 public record QmpCapabilities(List<String> enable) implements QmpCommand<Void> {
+    /**
+     * With the optional arguments left out.
+     */
+    public QmpCapabilities() {
+        this(null);
+    }
+
     @Override
     public String commandName() {
         return "qmp_capabilities";

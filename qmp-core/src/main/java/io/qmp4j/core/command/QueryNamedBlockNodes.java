@@ -11,6 +11,13 @@ import java.util.List;
  * @since 0.1
  */
 public record QueryNamedBlockNodes(Boolean flat) implements QmpCommand<List<BlockDeviceInfo>> {
+    /**
+     * With the optional arguments left out.
+     */
+    public QueryNamedBlockNodes() {
+        this(null);
+    }
+
     @Override
     public String commandName() {
         return "query-named-block-nodes";

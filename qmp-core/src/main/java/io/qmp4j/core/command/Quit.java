@@ -18,4 +18,10 @@ public record Quit() implements QmpCommand<Void> {
     public Type resultType() {
         return Void.class;
     }
+
+    /** QEMU may exit before its reply to {@code quit} is written: the disconnect is the answer. */
+    @Override
+    public boolean completesOnDisconnect() {
+        return true;
+    }
 }

@@ -12,6 +12,15 @@ import java.lang.reflect.Type;
  * @since 0.1
  */
 public record RemoveFd(@JsonProperty("fdset-id") long fdsetId, Long fd) implements QmpCommand<Void> {
+    /**
+     * With the optional arguments left out.
+     *
+     * @param fdsetId see the record
+     */
+    public RemoveFd(long fdsetId) {
+        this(fdsetId, null);
+    }
+
     @Override
     public String commandName() {
         return "remove-fd";

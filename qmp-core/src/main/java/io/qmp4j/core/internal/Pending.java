@@ -16,6 +16,8 @@ final class Pending {
     final FileDescriptor[] fds;
     final JavaType resultType; // null: JsonNode as is
     final CompletableFuture<Object> future;
+    /** The peer closing the connection completes the command normally ({@code quit}). */
+    final boolean completesOnDisconnect;
 
     long id = -1;
     boolean onWire;
@@ -23,7 +25,8 @@ final class Pending {
     Timeout timeout;
 
     Pending(String name, byte[] prefix, boolean oob, FileDescriptor[] fds, JavaType resultType,
-            CompletableFuture<Object> future) {
+            CompletableFuture<Object> future, boolean completesOnDisconnect) {
+        this.completesOnDisconnect = completesOnDisconnect;
         this.name = name;
         this.prefix = prefix;
         this.oob = oob;

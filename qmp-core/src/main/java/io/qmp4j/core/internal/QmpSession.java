@@ -452,7 +452,7 @@ public final class QmpSession extends ChannelInboundHandlerAdapter {
             return CompletableFuture.failedFuture(e);
         }
         CompletableFuture<Object> f = new CompletableFuture<>();
-        Pending p = new Pending(command.commandName(), encoded, useOob, fds, type, f);
+        Pending p = new Pending(command.commandName(), encoded, useOob, fds, type, f, command.completesOnDisconnect());
         Duration t = timeout == null ? cfg.commandTimeout() : timeout;
         if (!t.isZero() && !t.isNegative()) {
             // The deadline covers the whole wait the caller sees, including time queued client-side.
@@ -679,7 +679,15 @@ public final class QmpSession extends ChannelInboundHandlerAdapter {
         pending.clear();
         waiting.clear();
         for (Pending p : all) {
-            if (!p.timedOut) {
+            if (p.timedOut) {
+                continue;
+            }
+            if (p.completesOnDisconnect && p.onWire && !userClosed && failure == null) {
+                if (p.timeout != null) {
+                    p.timeout.cancel();
+                }
+                Callbacks.run(cfg.executor(), () -> p.future.complete(null));
+            } else {
                 fail(p, ex);
             }
         }

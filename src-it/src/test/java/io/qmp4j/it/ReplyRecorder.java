@@ -1,0 +1,64 @@
+package io.qmp4j.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.qmp4j.core.QmpClient;
+import io.qmp4j.core.QmpCommand;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Records real replies of QEMU for the JSON round-trip tests of qmp-core's records: each typed
+ * query is also sent raw, and the raw reply is stored by command name. Written to
+ * {@code target/recorded-replies.json}, and to the path in the system property
+ * {@code qmp4j.record} when set. qmp-core keeps a copy as the test resource
+ * {@code io/qmp4j/core/command/qemu-7.2-replies.json} for its JSON round-trip tests.
+ */
+final class ReplyRecorder {
+
+    private static final ObjectMapper M = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private final Map<String, ObjectNode> replies = new TreeMap<>();
+
+    /** Sends the command raw, records the reply, then runs it typed and returns the typed result. */
+    <R> R record(QmpClient client, QmpCommand<R> command) throws Exception {
+        ObjectNode args = M.valueToTree(command.arguments());
+        JsonNode raw = client.executeRaw(command.commandName(), args == null || args.isEmpty() ? null : args)
+                .get(20, TimeUnit.SECONDS);
+        ObjectNode entry = M.createObjectNode();
+        entry.put("command", command.commandName());
+        if (args != null && !args.isEmpty()) {
+            entry.set("arguments", args);
+        }
+        entry.set("return", raw);
+        synchronized (replies) {
+            replies.put(command.commandName(), entry);
+        }
+        return client.execute(command).get(20, TimeUnit.SECONDS);
+    }
+
+    void write() {
+        ArrayNode all = M.createArrayNode();
+        synchronized (replies) {
+            replies.values().forEach(all::add);
+        }
+        try {
+            Path target = Path.of("target", "recorded-replies.json");
+            Files.createDirectories(target.getParent());
+            M.writeValue(target.toFile(), all);
+            String extra = System.getProperty("qmp4j.record");
+            if (extra != null && !extra.isBlank()) {
+                M.writeValue(Path.of(extra).toFile(), all);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
