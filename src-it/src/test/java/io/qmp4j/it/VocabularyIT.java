@@ -234,7 +234,22 @@ class VocabularyIT {
         get(c.execute(ObjectAdd.authzList("authz0", List.of("CN=client.example.org"))));
         var list = get(c.executeRaw("qom-list", JsonNodeFactory.instance.objectNode().put("path", "/objects")));
         assertTrue(list.toString().contains("sec0") && list.toString().contains("authz0"), list.toString());
-        for (String id : List.of("sec0", "sec1", "authz0")) {
+        // x509 credentials: a CA and a client certificate made with openssl, in QEMU's layout.
+        Path pki = Files.createDirectories(qemus.dir().resolve("pki"));
+        run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=qmp4j test CA",
+                "-keyout", pki.resolve("ca-key.pem").toString(), "-out", pki.resolve("ca-cert.pem").toString());
+        run("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=client.example.org",
+                "-keyout", pki.resolve("client-key.pem").toString(), "-out", pki.resolve("client.csr").toString());
+        run("openssl", "x509", "-req", "-in", pki.resolve("client.csr").toString(), "-CA", pki.resolve("ca-cert.pem").toString(),
+                "-CAkey", pki.resolve("ca-key.pem").toString(), "-CAcreateserial", "-days", "2",
+                "-out", pki.resolve("client-cert.pem").toString());
+        get(c.execute(ObjectAdd.tlsCredsX509("tls0", pki, "client", true, null)));
+        assertTrue(get(c.executeRaw("qom-list", JsonNodeFactory.instance.objectNode().put("path", "/objects"))).toString().contains("tls0"));
+        // A directory without certificates is refused by QEMU with a clear GenericError.
+        Throwable missing = failure(c.execute(ObjectAdd.tlsCredsX509("tls1", qemus.dir().resolve("nowhere"), "client", true, null)));
+        assertInstanceOf(io.qmp4j.core.QmpCommandException.class, missing);
+        System.out.println("tls-creds-x509 without files: " + missing.getMessage());
+        for (String id : List.of("sec0", "sec1", "authz0", "tls0")) {
             get(c.execute(new ObjectDel(id)));
         }
         assertFalse(get(c.executeRaw("qom-list", JsonNodeFactory.instance.objectNode().put("path", "/objects"))).toString().contains("sec0"));
