@@ -55,6 +55,7 @@ public final class QmpClient implements AutoCloseable {
     private final Object fdLock = new Object();
     private CompletableFuture<?> fdChain = CompletableFuture.completedFuture(null); // guarded by fdLock
     private CompletableFuture<QmpSchema> schema; // guarded by this, fetched on first use
+    private final java.util.concurrent.CopyOnWriteArrayList<Lock> locks = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private QmpClient(Builder b) {
         this.options = b.copy();
@@ -153,7 +154,16 @@ public final class QmpClient implements AutoCloseable {
      * @return the result, as {@link #execute(QmpCommand)}
      */
     public <R> CompletableFuture<R> execute(QmpCommand<R> command, Duration timeout) {
+        return execute(command, timeout, null);
+    }
+
+    private <R> CompletableFuture<R> execute(QmpCommand<R> command, Duration timeout, Lock exempt) {
         Objects.requireNonNull(command, "command");
+        for (Lock l : locks) {
+            if (l != exempt && l.commands.contains(command.commandName())) {
+                return CompletableFuture.failedFuture(new QmpRefusedException(command.commandName(), l.reason));
+            }
+        }
         if (!options.schemaCheck || command instanceof QmpCommand.Raw || state() != QmpState.RUNNING) {
             return session.submit(command, timeout, null);
         }
@@ -261,6 +271,46 @@ public final class QmpClient implements AutoCloseable {
                 return prior != null ? prior : fetched;
             });
         });
+    }
+
+    /**
+     * Refuses the given commands through this client until the returned lock is closed: they
+     * fail at once with {@link QmpRefusedException} naming the reason. The migration SDK uses it
+     * to keep life-cycle and device commands away from a VM that is being migrated.
+     *
+     * @param commands command names, e.g. {@code stop}, {@code system_reset}, {@code device_del}
+     * @param reason why, for the error message
+     * @return the lock; its holder may still execute the commands through it
+     */
+    public CommandLock lock(Set<String> commands, String reason) {
+        Lock l = new Lock(Set.copyOf(commands), Objects.requireNonNull(reason, "reason"));
+        locks.add(l);
+        return l;
+    }
+
+    private final class Lock implements CommandLock {
+        private final Set<String> commands;
+        private final String reason;
+
+        Lock(Set<String> commands, String reason) {
+            this.commands = commands;
+            this.reason = reason;
+        }
+
+        @Override
+        public Set<String> commands() {
+            return commands;
+        }
+
+        @Override
+        public <R> CompletableFuture<R> execute(QmpCommand<R> command, Duration timeout) {
+            return QmpClient.this.execute(command, timeout, this);
+        }
+
+        @Override
+        public void close() {
+            locks.remove(this);
+        }
     }
 
     /**

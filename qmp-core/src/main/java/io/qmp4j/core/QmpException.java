@@ -13,14 +13,17 @@ package io.qmp4j.core;
  *   <li>{@link QmpDisconnectedException}: the connection went away while the call was pending;</li>
  *   <li>{@link QmpStateException}: the client was not in a state that allows the call;</li>
  *   <li>{@link QmpUnsupportedException}: the connected QEMU's schema lacks the command, an
- *       argument or a value, so the command was not sent.</li>
+ *       argument or a value, so the command was not sent;</li>
+ *   <li>{@link QmpRefusedException}: a {@link CommandLock} holds the command (e.g. during a
+ *       migration), so it was not sent.</li>
  * </ul>
  *
  * @since 0.1
  */
 public abstract sealed class QmpException extends RuntimeException
         permits QmpConnectException, QmpProtocolException, QmpCommandException,
-                QmpTimeoutException, QmpDisconnectedException, QmpStateException, QmpUnsupportedException {
+                QmpTimeoutException, QmpDisconnectedException, QmpStateException, QmpUnsupportedException,
+                QmpRefusedException {
 
     QmpException(String message, Throwable cause) {
         super(message, cause);

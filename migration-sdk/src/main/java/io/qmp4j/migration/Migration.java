@@ -1,0 +1,318 @@
+package io.qmp4j.migration;
+
+import io.qmp4j.core.QmpClient;
+import io.qmp4j.core.command.MigrationParameters;
+import io.qmp4j.migration.check.Checks;
+import io.qmp4j.migration.check.PreflightCheck;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * Entry point of the SDK: a fluent builder of {@link MigrationPlan}s.
+ *
+ * <pre>{@code
+ * MigrationPlan plan = Migration.builder()
+ *         .source(src).destination(dst)                  // two connected QmpClients
+ *         .uri(MigrationUri.tcp("127.0.0.1", 4444))
+ *         .storage(Storage.shared())
+ *         .maxDowntime(Duration.ofMillis(300))
+ *         .bandwidthMiBps(1024)
+ *         .autoConverge(AutoConverge.defaults())
+ *         .timeout(Duration.ofMinutes(5), TimeoutAction.SUSPEND)
+ *         .build();                                       // validates, no I/O
+ * MigrationResult result = plan.start().completion().join();
+ * }</pre>
+ *
+ * @since 0.1
+ */
+public final class Migration {
+
+    /** "Unlimited" bandwidth, as libvirt sets it: QEMU 7.2 would otherwise cap at 128 MiB/s. */
+    public static final long UNLIMITED_BANDWIDTH = 10L * 1024 * 1024 * 1024;
+
+    private Migration() {
+    }
+
+    /** @return a builder with the defaults: shared storage, unlimited bandwidth, QEMU's downtime limit, all checks */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** What happens to the destination QEMU when the migration fails or is cancelled. */
+    public enum DestinationPolicy {
+        /** Tell it to quit (QEMU 7.2 exits by itself after a failed incoming migration anyway). */
+        QUIT,
+        /** Leave it as it is. */
+        KEEP
+    }
+
+    /**
+     * Options of a migration. Every default is set here; {@link #build()} checks them all
+     * without any QMP traffic.
+     */
+    public static final class Builder {
+        QmpClient source;
+        QmpClient destination;
+        MigrationUri uri;
+        Storage storage = Storage.shared();
+        Duration maxDowntime;
+        long bandwidth = UNLIMITED_BANDWIDTH;
+        Compression compression;
+        int multifdChannels;
+        AutoConverge autoConverge;
+        Long xbzrleCacheBytes;
+        Duration timeout;
+        TimeoutAction timeoutAction = TimeoutAction.SUSPEND;
+        MigrationParameters extraParameters;
+        boolean unsafe;
+        List<PreflightCheck> checks = Checks.all();
+        DestinationPolicy onFailure = DestinationPolicy.QUIT;
+        Duration stepTimeout = Duration.ofSeconds(30);
+        Duration pollInterval = Duration.ofMillis(500);
+        Consumer<? super MigrationProgress> progressListener = p -> { };
+
+        private Builder() {
+        }
+
+        /**
+         * @param client the connected client of the source QEMU (the running VM)
+         * @return this builder
+         */
+        public Builder source(QmpClient client) {
+            this.source = Objects.requireNonNull(client, "source");
+            return this;
+        }
+
+        /**
+         * @param client the connected client of the destination QEMU, started with {@code -incoming defer}
+         * @return this builder
+         */
+        public Builder destination(QmpClient client) {
+            this.destination = Objects.requireNonNull(client, "destination");
+            return this;
+        }
+
+        /**
+         * @param uri where the destination listens and the source connects
+         * @return this builder
+         */
+        public Builder uri(MigrationUri uri) {
+            this.uri = Objects.requireNonNull(uri, "uri");
+            return this;
+        }
+
+        /**
+         * @param storage how the disks reach the destination; default {@link Storage#shared()}
+         * @return this builder
+         */
+        public Builder storage(Storage storage) {
+            this.storage = Objects.requireNonNull(storage, "storage");
+            return this;
+        }
+
+        /**
+         * @param downtime the longest pause allowed at switchover (virsh {@code migrate-setmaxdowntime});
+         *                 default QEMU's (300 ms)
+         * @return this builder
+         */
+        public Builder maxDowntime(Duration downtime) {
+            Objects.requireNonNull(downtime, "maxDowntime");
+            if (downtime.isNegative() || downtime.isZero()) {
+                throw new IllegalArgumentException("maxDowntime " + downtime + " is not positive");
+            }
+            this.maxDowntime = downtime;
+            return this;
+        }
+
+        /**
+         * @param bytesPerSecond the bandwidth limit; default {@link Migration#UNLIMITED_BANDWIDTH}
+         * @return this builder
+         */
+        public Builder bandwidth(long bytesPerSecond) {
+            if (bytesPerSecond <= 0) {
+                throw new IllegalArgumentException("bandwidth " + bytesPerSecond + " B/s is not positive");
+            }
+            this.bandwidth = bytesPerSecond;
+            return this;
+        }
+
+        /**
+         * @param mib mebibytes per second, as virsh's {@code migrate-setspeed} and {@code --bandwidth}
+         * @return this builder
+         */
+        public Builder bandwidthMiBps(long mib) {
+            return bandwidth(MigrationParameters.mebibytesPerSecond(mib));
+        }
+
+        /**
+         * @param mbit megabits per second, as network links are rated
+         * @return this builder
+         */
+        public Builder bandwidthMbps(long mbit) {
+            return bandwidth(MigrationParameters.megabitsPerSecond(mbit));
+        }
+
+        /**
+         * @param compression how to compress the stream; default none
+         * @return this builder
+         */
+        public Builder compression(Compression compression) {
+            this.compression = Objects.requireNonNull(compression, "compression");
+            return this;
+        }
+
+        /**
+         * @param channels parallel migration channels (virsh {@code --parallel --parallel-connections N}), 1 to 255
+         * @return this builder
+         */
+        public Builder multifd(int channels) {
+            if (channels < 1 || channels > 255) {
+                throw new IllegalArgumentException("multifd channels " + channels + " is not in 1..255");
+            }
+            this.multifdChannels = channels;
+            return this;
+        }
+
+        /**
+         * @param settings throttle the source's vCPUs when the guest dirties too fast (virsh {@code --auto-converge})
+         * @return this builder
+         */
+        public Builder autoConverge(AutoConverge settings) {
+            this.autoConverge = Objects.requireNonNull(settings, "autoConverge");
+            return this;
+        }
+
+        /**
+         * @param cacheBytes turn on XBZRLE delta compression with this cache size
+         * @return this builder
+         */
+        public Builder xbzrle(long cacheBytes) {
+            if (cacheBytes < 4096) {
+                throw new IllegalArgumentException("xbzrle cache of " + cacheBytes + " bytes is too small");
+            }
+            this.xbzrleCacheBytes = cacheBytes;
+            return this;
+        }
+
+        /**
+         * @param after when to act (virsh {@code --timeout})
+         * @param action what to do then
+         * @return this builder
+         */
+        public Builder timeout(Duration after, TimeoutAction action) {
+            Objects.requireNonNull(after, "timeout");
+            if (after.isNegative() || after.isZero()) {
+                throw new IllegalArgumentException("timeout " + after + " is not positive");
+            }
+            this.timeout = after;
+            this.timeoutAction = Objects.requireNonNull(action, "action");
+            return this;
+        }
+
+        /**
+         * @param parameters any other migration parameters to set on the source (members left
+         *                   {@code null} are not touched); they are restored afterwards
+         * @return this builder
+         */
+        public Builder parameters(MigrationParameters parameters) {
+            this.extraParameters = Objects.requireNonNull(parameters, "parameters");
+            return this;
+        }
+
+        /**
+         * Skips the pre-flight checks (virsh {@code --unsafe}).
+         *
+         * @return this builder
+         */
+        public Builder unsafe() {
+            this.unsafe = true;
+            return this;
+        }
+
+        /**
+         * @param checks the pre-flight checks to run; default {@link Checks#all()}
+         * @return this builder
+         */
+        public Builder checks(List<PreflightCheck> checks) {
+            this.checks = List.copyOf(checks);
+            return this;
+        }
+
+        /**
+         * @param policy what to do with the destination after a failure; default {@link DestinationPolicy#QUIT}
+         * @return this builder
+         */
+        public Builder onFailure(DestinationPolicy policy) {
+            this.onFailure = Objects.requireNonNull(policy, "onFailure");
+            return this;
+        }
+
+        /**
+         * @param timeout the deadline of each QMP step of the orchestration; default 30 s
+         * @return this builder
+         */
+        public Builder stepTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("stepTimeout " + timeout + " is not positive");
+            }
+            this.stepTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * @param interval how often to sample {@code query-migrate} for progress; default 500 ms
+         * @return this builder
+         */
+        public Builder pollInterval(Duration interval) {
+            if (interval.toMillis() < 10) {
+                throw new IllegalArgumentException("pollInterval " + interval + " is below 10 ms");
+            }
+            this.pollInterval = interval;
+            return this;
+        }
+
+        /**
+         * @param listener called with every progress update, on the migration's own thread; keep it short
+         * @return this builder
+         */
+        public Builder progressListener(Consumer<? super MigrationProgress> listener) {
+            this.progressListener = Objects.requireNonNull(listener, "progressListener");
+            return this;
+        }
+
+        /**
+         * Checks every option; no QMP traffic.
+         *
+         * @return the plan
+         * @throws IllegalStateException naming what is missing or contradictory
+         */
+        public MigrationPlan build() {
+            if (source == null) {
+                throw new IllegalStateException("source is required");
+            }
+            if (destination == null) {
+                throw new IllegalStateException("destination is required");
+            }
+            if (source == destination || source.endpoint().equals(destination.endpoint())) {
+                throw new IllegalStateException("source and destination are the same QEMU (" + source.endpoint() + ")");
+            }
+            if (uri == null) {
+                throw new IllegalStateException("uri is required (MigrationUri.tcp(host, port) or MigrationUri.unix(path))");
+            }
+            if (compression instanceof Compression.Legacy && multifdChannels > 0) {
+                throw new IllegalStateException("multifd and the legacy compress capability cannot be combined: use"
+                        + " Compression.multifd(ZLIB|ZSTD, level) with multifd");
+            }
+            if (compression instanceof Compression.Multifd && multifdChannels == 0) {
+                throw new IllegalStateException("multifd compression needs multifd(channels)");
+            }
+            if (timeout != null && timeoutAction == TimeoutAction.POSTCOPY && (multifdChannels > 0 || compression != null)) {
+                throw new IllegalStateException("the post-copy timeout action cannot be combined with multifd or compression"
+                        + " (QEMU 7.2 refuses postcopy-ram with them)");
+            }
+            return new MigrationPlan(this);
+        }
+    }
+}
