@@ -97,6 +97,7 @@ public final class MigrationRunner implements MigrationHandle, Runnable {
     private Map<String, Boolean> savedDstCaps;
     private boolean srcChanged;
     private boolean dstChanged;
+    private boolean dstTouched;
 
     private MigrationRunner(MigrationPlan plan) {
         this.plan = plan;
@@ -191,6 +192,7 @@ public final class MigrationRunner implements MigrationHandle, Runnable {
 
         // Destination first (libvirt's Prepare): what must match on both sides, then listen.
         dstChanged = true;
+        dstTouched = true;
         call(dst, MigrateSetCapabilities.of(plan.destinationCapabilities()));
         if (!isEmpty(plan.destinationParameters())) {
             call(dst, new MigrateSetParameters(plan.destinationParameters()));
@@ -332,7 +334,12 @@ public final class MigrationRunner implements MigrationHandle, Runnable {
                 rolledBack.add("could not resume the source VM: " + e.getMessage());
             }
         }
-        if (plan.onFailure() == io.qmp4j.migration.Migration.DestinationPolicy.QUIT && dstChanged) {
+        boolean quitDestination = plan.onFailure() == io.qmp4j.migration.Migration.DestinationPolicy.QUIT;
+        if (quitDestination) {
+            dstChanged = false; // nothing to restore on a QEMU that is told to quit
+        }
+        restore();
+        if (quitDestination && dstTouched) {
             if (dst.state() == QmpState.RUNNING) {
                 try {
                     call(dst, new Quit());
@@ -344,7 +351,6 @@ public final class MigrationRunner implements MigrationHandle, Runnable {
                 rolledBack.add("the destination QEMU had exited (QEMU 7.2 exits after a failed incoming migration)");
             }
         }
-        restore();
         boolean cancelled = cause instanceof CancelledException;
         return result(cancelled ? Outcome.CANCELLED : Outcome.FAILED, info, cause);
     }

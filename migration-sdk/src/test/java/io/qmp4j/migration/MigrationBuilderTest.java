@@ -1,0 +1,88 @@
+package io.qmp4j.migration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.qmp4j.core.QmpClient;
+import io.qmp4j.core.QmpEndpoint;
+import io.qmp4j.core.QmpResources;
+import io.qmp4j.core.command.MigrationCapability;
+import io.qmp4j.core.command.MultiFdCompression;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** build() validates everything without I/O and derives what goes to each side. */
+class MigrationBuilderTest {
+
+    private QmpResources resources;
+    private QmpClient a;
+    private QmpClient b;
+
+    @BeforeEach
+    void clients() {
+        resources = QmpResources.create();
+        a = QmpClient.builder().endpoint(QmpEndpoint.unix(Path.of("/a"))).resources(resources).build();
+        b = QmpClient.builder().endpoint(QmpEndpoint.unix(Path.of("/b"))).resources(resources).build();
+    }
+
+    @AfterEach
+    void close() {
+        resources.close();
+    }
+
+    private Migration.Builder base() {
+        return Migration.builder().source(a).destination(b).uri(MigrationUri.tcp("127.0.0.1", 4444));
+    }
+
+    @Test
+    void missingPartsAreNamed() {
+        assertTrue(assertThrows(IllegalStateException.class, () -> Migration.builder().build()).getMessage().contains("source"));
+        assertTrue(assertThrows(IllegalStateException.class, () -> Migration.builder().source(a).build()).getMessage().contains("destination"));
+        assertTrue(assertThrows(IllegalStateException.class, () -> Migration.builder().source(a).destination(b).build()).getMessage().contains("uri"));
+        assertTrue(assertThrows(IllegalStateException.class, () -> Migration.builder().source(a).destination(a)
+                .uri(MigrationUri.tcp("h", 1)).build()).getMessage().contains("same QEMU"));
+    }
+
+    @Test
+    void contradictionsAreRefused() {
+        assertTrue(assertThrows(IllegalStateException.class, () -> base().multifd(2).compression(Compression.legacy(1, 2, 2)).build())
+                .getMessage().contains("cannot be combined"));
+        assertTrue(assertThrows(IllegalStateException.class, () -> base().compression(Compression.multifd(MultiFdCompression.ZSTD, 1)).build())
+                .getMessage().contains("needs multifd"));
+        assertTrue(assertThrows(IllegalStateException.class, () -> base().multifd(2).timeout(Duration.ofSeconds(1), TimeoutAction.POSTCOPY).build())
+                .getMessage().contains("post-copy"));
+        assertThrows(IllegalArgumentException.class, () -> base().bandwidth(0));
+        assertThrows(IllegalArgumentException.class, () -> base().multifd(0));
+        assertThrows(IllegalArgumentException.class, () -> base().maxDowntime(Duration.ZERO));
+        assertThrows(IllegalArgumentException.class, () -> MigrationUri.tcp("h", 70000));
+        assertThrows(IllegalArgumentException.class, () -> new MigrationUri("ftp://x"));
+        assertThrows(IllegalArgumentException.class, () -> Compression.multifd(MultiFdCompression.ZLIB, 12));
+        assertThrows(IllegalArgumentException.class, () -> new AutoConverge(0, 10, 99, false));
+    }
+
+    @Test
+    void capabilitiesAndParametersGoWhereQemuNeedsThem() {
+        MigrationPlan p = base().multifd(4).compression(Compression.multifd(MultiFdCompression.ZSTD, 3))
+                .autoConverge(AutoConverge.defaults()).bandwidthMiBps(512).maxDowntime(Duration.ofMillis(200)).build();
+        assertEquals(Boolean.TRUE, p.destinationCapabilities().get(MigrationCapability.MULTIFD), "multifd on both sides");
+        assertEquals(Boolean.TRUE, p.sourceCapabilities().get(MigrationCapability.MULTIFD));
+        assertEquals(null, p.destinationCapabilities().get(MigrationCapability.AUTO_CONVERGE), "auto-converge on the source only");
+        assertEquals(Boolean.TRUE, p.sourceCapabilities().get(MigrationCapability.AUTO_CONVERGE));
+        assertEquals(4L, p.destinationParameters().multifdChannels());
+        assertEquals("zstd", p.destinationParameters().multifdCompression());
+        assertEquals(512L << 20, p.sourceParameters().maxBandwidth());
+        assertEquals(200L, p.sourceParameters().downtimeLimit());
+        assertEquals(null, p.destinationParameters().maxBandwidth());
+    }
+
+    @Test
+    void bandwidthIsAlwaysExplicit() {
+        // QEMU 7.2 defaults to 128 MiB/s; like libvirt, the SDK always sets it.
+        assertEquals(Migration.UNLIMITED_BANDWIDTH, base().build().sourceParameters().maxBandwidth());
+        assertEquals(125_000_000L, base().bandwidthMbps(1000).build().sourceParameters().maxBandwidth());
+    }
+}

@@ -1,0 +1,67 @@
+package io.qmp4j.it;
+
+import io.qmp4j.core.QmpClient;
+import io.qmp4j.core.QmpResources;
+import io.qmp4j.core.command.HumanMonitorCommand;
+import io.qmp4j.examples.qemu.QemuProcess;
+import io.qmp4j.examples.qemu.TestGuest;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+/** A source QEMU running the test guest and a matching destination with -incoming defer, both connected. */
+final class VmPair {
+
+    final QemuProcess source;
+    final QemuProcess destination;
+    final QmpClient src;
+    final QmpClient dst;
+
+    private VmPair(QemuProcess source, QemuProcess destination, QmpClient src, QmpClient dst) {
+        this.source = source;
+        this.destination = destination;
+        this.src = src;
+        this.dst = dst;
+    }
+
+    static Path cache() {
+        return Path.of(System.getProperty("java.io.tmpdir"), "qmp4j-cache");
+    }
+
+    /** Starts both; {@code common} adds what both command lines share, {@code dstOnly} what only the destination gets. */
+    static VmPair start(QemuTestSupport qemus, QmpResources resources, int ramMiB, int workingSetMiB, int rateMiBps,
+                        UnaryOperator<QemuProcess.Builder> common, UnaryOperator<QemuProcess.Builder> dstOnly) throws Exception {
+        QemuProcess s = qemus.start(common.apply(TestGuest.boot(qemus.qemu("src").memoryMiB(ramMiB).paused(false), cache(),
+                workingSetMiB, rateMiBps)).args("-serial", "file:" + qemus.dir().resolve("src-serial.log")));
+        QemuProcess d = qemus.start(dstOnly.apply(common.apply(TestGuest.boot(qemus.qemu("dst").memoryMiB(ramMiB).paused(false),
+                cache(), workingSetMiB, rateMiBps)).incomingDefer(true).args("-serial", "file:" + qemus.dir().resolve("dst-serial.log"))));
+        QmpClient sc = QmpClient.builder().endpoint(s.qmp()).resources(resources).name("src").build();
+        QmpClient dc = QmpClient.builder().endpoint(d.qmp()).resources(resources).name("dst").build();
+        sc.connect().get(10, TimeUnit.SECONDS);
+        dc.connect().get(10, TimeUnit.SECONDS);
+        return new VmPair(s, d, sc, dc);
+    }
+
+    static TestGuest.GuestStatus status(QmpClient c) throws Exception {
+        return TestGuest.parseStatus(c.execute(new HumanMonitorCommand("xp /4wx " + TestGuest.STATUS_ADDRESS)).get(5, TimeUnit.SECONDS));
+    }
+
+    /** Waits until the guest has ticked {@code ticks} seconds. */
+    static TestGuest.GuestStatus awaitTicks(QmpClient c, long ticks) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        TestGuest.GuestStatus s = status(c);
+        while (s.ticks() < ticks && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            s = status(c);
+        }
+        if (s.ticks() < ticks) {
+            throw new AssertionError("guest did not reach tick " + ticks + " within 30 s: " + s);
+        }
+        return s;
+    }
+
+    void close() {
+        src.close();
+        dst.close();
+    }
+}
