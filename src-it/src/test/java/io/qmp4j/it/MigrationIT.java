@@ -211,6 +211,47 @@ class MigrationIT {
     }
 
     @Test
+    void cancelTimeoutActionCancelsAndTheSourceKeepsRunning() throws Exception {
+        VmPair p = pair(512, 64, 16);
+        MigrationException e = failure(migration(p).bandwidthMiBps(16).timeout(Duration.ofSeconds(2), TimeoutAction.CANCEL)
+                .build().start().completion());
+        System.out.println("timeout, cancel: " + e.getMessage());
+        assertEquals(MigrationResult.Outcome.CANCELLED, e.result().outcome());
+        assertTrue(e.result().timeoutActionTaken());
+        assertSourceRunningAndTicking(p);
+    }
+
+    @Test
+    void postcopyTimeoutActionFinishesAFastGuest() throws Exception {
+        VmPair p = pair(256, 128, 256);
+        MigrationResult r = migration(p).bandwidthMiBps(48).timeout(Duration.ofSeconds(2), TimeoutAction.POSTCOPY)
+                .build().start().completion().get(120, TimeUnit.SECONDS);
+        System.out.printf("timeout, post-copy: total %d ms, downtime %d ms%n", r.totalTime().toMillis(), r.downtime().toMillis());
+        assertTrue(r.timeoutActionTaken());
+        assertEquals(Boolean.TRUE, r.capabilities().get("postcopy-ram"));
+        assertGuestHealthyOn(p);
+    }
+
+    @Test
+    void preflightRefusesASourceThatIsNotRunning() throws Exception {
+        // -S: the source never started its guest (prelaunch).
+        VmPair p = VmPair.start(qemus, resources, 256, 16, 4, b -> b.paused(true), b -> b);
+        pairs.add(p);
+        PreflightException e = (PreflightException) failure(migration(p).build().start().completion());
+        System.out.println("source not running: " + e.problems());
+        assertTrue(e.problems().stream().anyMatch(s -> s.contains("'prelaunch', not running")), e.problems().toString());
+    }
+
+    @Test
+    void preflightRefusesASourceThatIsRebooting() throws Exception {
+        VmPair p = pair(256, 16, 4);
+        p.src.execute(new io.qmp4j.core.command.SystemReset()).get(5, TimeUnit.SECONDS);
+        PreflightException e = (PreflightException) failure(migration(p).build().start().completion());
+        System.out.println("source rebooting: " + e.problems());
+        assertTrue(e.problems().stream().anyMatch(s -> s.contains("may be rebooting")), e.problems().toString());
+    }
+
+    @Test
     void multifdWithTwoAndFourChannelsAndRestoresCapabilities() throws Exception {
         for (int channels : new int[] {2, 4}) {
             VmPair p = pair(256, 64, 32);
