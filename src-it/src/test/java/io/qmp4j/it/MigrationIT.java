@@ -49,6 +49,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The migration SDK migrating a running test guest between two real QEMU 7.2 processes. */
 @Timeout(180)
@@ -128,18 +130,19 @@ class MigrationIT {
         VmPair.awaitTicks(p.src, s.ticks() + 1);
     }
 
-    @Test
-    void sharedStorageMigrationKeepsTheGuestRunningWithItsMemoryIntact() throws Exception {
+    @ParameterizedTest(name = "256 MiB dirtied at {0} MiB/s")
+    @ValueSource(ints = {16, 64})
+    void sharedStorageMigrationKeepsTheGuestRunningWithItsMemoryIntact(int rate) throws Exception {
         Path disk = qemus.dir().resolve("shared.qcow2");
         run("qemu-img", "create", "-q", "-f", "qcow2", disk.toString(), "64M");
-        VmPair p = pair(512, 256, 64, b -> b.args("-blockdev", "driver=file,filename=" + disk + ",node-name=disk0-file",
+        VmPair p = pair(512, 256, rate, b -> b.args("-blockdev", "driver=file,filename=" + disk + ",node-name=disk0-file",
                 "-blockdev", "driver=qcow2,file=disk0-file,node-name=disk0", "-device", "virtio-blk-pci,drive=disk0,id=vblk0"), b -> b);
         MigrationParameters srcBefore = p.src.execute(new QueryMigrateParameters()).get(5, TimeUnit.SECONDS);
         List<MigrationProgress> seen = new ArrayList<>();
         MigrationResult r = migration(p).maxDowntime(Duration.ofMillis(300)).progressListener(seen::add).build().start()
                 .completion().get(120, TimeUnit.SECONDS);
-        System.out.printf("shared storage, 256 MiB dirtied at 64 MiB/s: total %d ms, downtime %d ms, %d passes, %d MiB%n",
-                r.totalTime().toMillis(), r.downtime().toMillis(), r.passes(), r.transferredBytes() >> 20);
+        System.out.printf("shared storage, 256 MiB dirtied at %d MiB/s: total %d ms, downtime %d ms, %d passes, %d MiB%n",
+                rate, r.totalTime().toMillis(), r.downtime().toMillis(), r.passes(), r.transferredBytes() >> 20);
         assertTrue(r.succeeded());
         assertTrue(r.totalTime().toMillis() > 0 && r.transferredBytes() > 0, r.toString());
         assertTrue(seen.stream().anyMatch(x -> x.phase() == MigrationProgress.Phase.MIGRATING), "progress was reported");
