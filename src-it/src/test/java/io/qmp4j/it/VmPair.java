@@ -24,6 +24,16 @@ final class VmPair {
         this.dst = dst;
     }
 
+    /** @return a second QMP monitor of the source, for a second client (QEMU serves one client per monitor) */
+    io.qmp4j.core.QmpEndpoint sourceMonitor2() {
+        return io.qmp4j.core.QmpEndpoint.unix(source.workDir().resolve("src-2.qmp"));
+    }
+
+    /** @return a second QMP monitor of the destination */
+    io.qmp4j.core.QmpEndpoint destinationMonitor2() {
+        return io.qmp4j.core.QmpEndpoint.unix(destination.workDir().resolve("dst-2.qmp"));
+    }
+
     static Path cache() {
         return Path.of(System.getProperty("java.io.tmpdir"), "qmp4j-cache");
     }
@@ -32,9 +42,11 @@ final class VmPair {
     static VmPair start(QemuTestSupport qemus, QmpResources resources, int ramMiB, int workingSetMiB, int rateMiBps,
                         UnaryOperator<QemuProcess.Builder> common, UnaryOperator<QemuProcess.Builder> dstOnly) throws Exception {
         QemuProcess s = qemus.start(common.apply(TestGuest.boot(qemus.qemu("src").memoryMiB(ramMiB).paused(false), cache(),
-                workingSetMiB, rateMiBps)).args("-serial", "file:" + qemus.dir().resolve("src-serial.log")));
+                workingSetMiB, rateMiBps)).args("-serial", "file:" + qemus.dir().resolve("src-serial.log"),
+                "-qmp", "unix:" + qemus.dir().resolve("src-2.qmp") + ",server=on,wait=off"));
         QemuProcess d = qemus.start(dstOnly.apply(common.apply(TestGuest.boot(qemus.qemu("dst").memoryMiB(ramMiB).paused(false),
-                cache(), workingSetMiB, rateMiBps)).incomingDefer(true).args("-serial", "file:" + qemus.dir().resolve("dst-serial.log"))));
+                cache(), workingSetMiB, rateMiBps)).incomingDefer(true).args("-serial", "file:" + qemus.dir().resolve("dst-serial.log"),
+                "-qmp", "unix:" + qemus.dir().resolve("dst-2.qmp") + ",server=on,wait=off")));
         QmpClient sc = QmpClient.builder().endpoint(s.qmp()).resources(resources).name("src").build();
         QmpClient dc = QmpClient.builder().endpoint(d.qmp()).resources(resources).name("dst").build();
         sc.connect().get(10, TimeUnit.SECONDS);

@@ -1,0 +1,88 @@
+package io.qmp4j.examples.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.qmp4j.core.QmpClient;
+import io.qmp4j.core.QmpEndpoint;
+import io.qmp4j.core.QmpException;
+import io.qmp4j.core.QmpResources;
+import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Option;
+
+/** Options and helpers every subcommand shares. */
+final class Common {
+
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL);
+
+    private Common() {
+    }
+
+    /** Options of commands that talk to one monitor. */
+    static class Monitor {
+        @Option(names = "--qmp", required = true, paramLabel = "EP", description = "the QMP monitor: unix:PATH or tcp:HOST:PORT")
+        String qmp;
+
+        @Option(names = "--verbose", description = "print stack traces of errors")
+        boolean verbose;
+
+        @Option(names = "--connect-timeout", paramLabel = "SECONDS", defaultValue = "10", description = "default: ${DEFAULT-VALUE}")
+        int connectTimeout;
+    }
+
+    /** Connects to a monitor: resources and client close together. */
+    static final class Session implements AutoCloseable {
+        final QmpResources resources = QmpResources.create();
+        final QmpClient client;
+
+        Session(String endpoint, int connectTimeoutSeconds) throws Exception {
+            QmpEndpoint ep;
+            try {
+                ep = QmpEndpoint.parse(endpoint);
+            } catch (IllegalArgumentException e) {
+                resources.close();
+                throw e;
+            }
+            client = QmpClient.builder().endpoint(ep).resources(resources)
+                    .connectTimeout(Duration.ofSeconds(connectTimeoutSeconds)).build();
+            try {
+                get(client.connect());
+            } catch (Exception e) {
+                close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            client.close();
+            resources.close();
+        }
+    }
+
+    static <T> T get(Future<T> f) throws Exception {
+        try {
+            return f.get(120, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception ex ? ex : e;
+        }
+    }
+
+    static Throwable unwrap(Throwable t) {
+        while ((t instanceof ExecutionException || t instanceof CompletionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    static String describe(Throwable t) {
+        if (t instanceof QmpException) {
+            return t.getMessage();
+        }
+        return t.getMessage() == null ? t.toString() : t.getMessage();
+    }
+}

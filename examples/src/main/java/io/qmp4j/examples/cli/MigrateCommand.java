@@ -1,0 +1,228 @@
+package io.qmp4j.examples.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.qmp4j.migration.AutoConverge;
+import io.qmp4j.migration.Compression;
+import io.qmp4j.migration.Migration;
+import io.qmp4j.migration.MigrationException;
+import io.qmp4j.migration.MigrationProgress;
+import io.qmp4j.migration.MigrationResult;
+import io.qmp4j.migration.MigrationUri;
+import io.qmp4j.migration.PreflightException;
+import io.qmp4j.migration.TimeoutAction;
+import io.qmp4j.core.command.MultiFdCompression;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** virsh {@code migrate}, shared storage. */
+@Command(name = "migrate", description = "Live-migrate a VM from the source QEMU to a destination QEMU started with -incoming defer.")
+final class MigrateCommand implements Callable<Integer> {
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--source", required = true, paramLabel = "EP", description = "the source's QMP monitor")
+    String source;
+
+    @Option(names = "--dest", required = true, paramLabel = "EP", description = "the destination's QMP monitor")
+    String dest;
+
+    @Option(names = "--uri", required = true, paramLabel = "URI", description = "migration address: tcp:HOST:PORT or unix:PATH")
+    String uri;
+
+    @Option(names = "--live", description = "migrate while the VM runs (always; accepted for virsh compatibility)")
+    boolean live;
+
+    @Option(names = "--unsafe", description = "skip the pre-flight checks")
+    boolean unsafe;
+
+    @Option(names = "--auto-converge", description = "throttle the vCPUs when the guest dirties too fast")
+    boolean autoConverge;
+
+    @Option(names = "--auto-converge-initial", paramLabel = "PERCENT", description = "cpu-throttle-initial (default 20)")
+    Integer autoConvergeInitial;
+
+    @Option(names = "--auto-converge-increment", paramLabel = "PERCENT", description = "cpu-throttle-increment (default 10)")
+    Integer autoConvergeIncrement;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", description = "act when not completed after this long")
+    Integer timeout;
+
+    @ArgGroup(exclusive = true)
+    TimeoutChoice timeoutChoice;
+
+    static final class TimeoutChoice {
+        @Option(names = "--timeout-suspend", description = "pause the VM so that the migration completes (default)")
+        boolean suspend;
+        @Option(names = "--timeout-postcopy", description = "switch to post-copy")
+        boolean postcopy;
+        @Option(names = "--timeout-abort", description = "cancel the migration")
+        boolean abort;
+    }
+
+    @Option(names = "--bandwidth", paramLabel = "MiB/s", description = "bandwidth limit (default: unlimited)")
+    Long bandwidth;
+
+    @Option(names = "--max-downtime", paramLabel = "MS", description = "downtime limit (QEMU's default: 300)")
+    Long maxDowntime;
+
+    @Option(names = "--parallel", description = "multiple migration channels (multifd)")
+    boolean parallel;
+
+    @Option(names = "--parallel-connections", paramLabel = "N", description = "multifd channels (default 2)")
+    Integer parallelConnections;
+
+    @Option(names = "--compressed", description = "compress the stream (multifd compression with --parallel, else the compress capability)")
+    boolean compressed;
+
+    @Option(names = "--comp-level", paramLabel = "N", description = "compression level (default 1)")
+    Integer compLevel;
+
+    @Option(names = "--comp-threads", paramLabel = "N", description = "compression threads (compress capability, default 8)")
+    Integer compThreads;
+
+    @Option(names = "--decomp-threads", paramLabel = "N", description = "decompression threads (compress capability, default 2)")
+    Integer decompThreads;
+
+    @Option(names = "--comp-method", paramLabel = "zlib|zstd", description = "with --parallel: multifd compression; without: openEuler's compress-method")
+    String compMethod;
+
+    @Option(names = "--json", description = "print the result as one JSON object")
+    boolean json;
+
+    @Option(names = "--verbose", description = "print stack traces of errors")
+    boolean verbose;
+
+    /** Applies the options to a builder (no I/O): what {@code migrate} will do. */
+    Migration.Builder configure(Migration.Builder b) {
+        b.uri(new MigrationUri(uri));
+        if (unsafe) {
+            b.unsafe();
+        }
+        if (autoConverge || autoConvergeInitial != null || autoConvergeIncrement != null) {
+            AutoConverge d = AutoConverge.defaults();
+            b.autoConverge(new AutoConverge(autoConvergeInitial != null ? autoConvergeInitial : d.initialPercent(),
+                    autoConvergeIncrement != null ? autoConvergeIncrement : d.incrementPercent(), d.maxPercent(), d.tailslow()));
+        }
+        if (timeout != null) {
+            TimeoutAction a = TimeoutAction.SUSPEND;
+            if (timeoutChoice != null && timeoutChoice.postcopy) {
+                a = TimeoutAction.POSTCOPY;
+            } else if (timeoutChoice != null && timeoutChoice.abort) {
+                a = TimeoutAction.CANCEL;
+            }
+            b.timeout(Duration.ofSeconds(timeout), a);
+        } else if (timeoutChoice != null) {
+            throw new IllegalArgumentException("--timeout-suspend/--timeout-postcopy/--timeout-abort need --timeout SECONDS");
+        }
+        if (bandwidth != null) {
+            b.bandwidthMiBps(bandwidth);
+        }
+        if (maxDowntime != null) {
+            b.maxDowntime(Duration.ofMillis(maxDowntime));
+        }
+        if (parallelConnections != null && !parallel) {
+            throw new IllegalArgumentException("--parallel-connections needs --parallel");
+        }
+        if (parallel) {
+            b.multifd(parallelConnections != null ? parallelConnections : 2);
+        }
+        if (!compressed && (compLevel != null || compThreads != null || decompThreads != null || compMethod != null)) {
+            throw new IllegalArgumentException("--comp-level/--comp-threads/--decomp-threads/--comp-method need --compressed");
+        }
+        if (compressed) {
+            int level = compLevel != null ? compLevel : 1;
+            if (parallel) {
+                MultiFdCompression m = MultiFdCompression.of(compMethod == null ? "zlib" : compMethod);
+                if (m != MultiFdCompression.ZLIB && m != MultiFdCompression.ZSTD) {
+                    throw new IllegalArgumentException("--comp-method " + compMethod + ": expected zlib or zstd");
+                }
+                b.compression(Compression.multifd(m, level));
+            } else {
+                Compression.Legacy l = new Compression.Legacy(level, compThreads != null ? compThreads : 8,
+                        decompThreads != null ? decompThreads : 2, null, null);
+                b.compression(compMethod == null ? l : l.withMethod(compMethod));
+            }
+        }
+        return b;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Migration.Builder b = configure(Migration.builder());
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        boolean terminal = System.console() != null && !json;
+        try (Common.Session s = new Common.Session(source, 10); Common.Session d = new Common.Session(dest, 10)) {
+            b.source(s.client).destination(d.client);
+            if (!json) {
+                b.progressListener(p -> printProgress(out, p, terminal));
+            }
+            MigrationResult r;
+            try {
+                r = b.build().start().completion().get(24, TimeUnit.HOURS);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof MigrationException m) {
+                    if (json) {
+                        out.println(Common.JSON.writeValueAsString(toJson(m.result())));
+                    } else {
+                        if (terminal) {
+                            out.println();
+                        }
+                        err.println("qmp4j migrate: " + m.getMessage());
+                    }
+                    return m instanceof PreflightException ? Qmp4jCli.EXIT_USAGE : Qmp4jCli.EXIT_FAILED;
+                }
+                throw e;
+            }
+            if (json) {
+                out.println(Common.JSON.writeValueAsString(toJson(r)));
+            } else {
+                if (terminal) {
+                    out.println();
+                }
+                out.printf("Migration completed: total %d ms, downtime %d ms, setup %d ms, %d bytes in %d passes%n",
+                        r.totalTime().toMillis(), r.downtime().toMillis(), r.setupTime().toMillis(), r.transferredBytes(), r.passes());
+            }
+            return 0;
+        }
+    }
+
+    private static void printProgress(PrintWriter out, MigrationProgress p, boolean terminal) {
+        String line = p.phase() == MigrationProgress.Phase.MIGRATING || p.phase() == MigrationProgress.Phase.TIMEOUT_ACTION
+                ? String.format("%-9s %5.1f %% pass %d  %d MiB/s  remaining %d MiB  dirty %d MiB/s  expected downtime %d ms",
+                        p.status(), p.percent(), p.pass(), p.throughputBytesPerSecond() >> 20, p.remainingBytes() >> 20,
+                        p.dirtyBytesPerSecond() >> 20, p.expectedDowntime().toMillis())
+                : p.phase().name().toLowerCase().replace('_', ' ');
+        if (terminal) {
+            out.print("\r" + String.format("%-100s", line));
+        } else {
+            out.println(line);
+        }
+        out.flush();
+    }
+
+    static ObjectNode toJson(MigrationResult r) {
+        ObjectNode o = Common.JSON.createObjectNode();
+        o.put("status", r.outcome().name().toLowerCase());
+        o.put("total-time-ms", r.totalTime().toMillis());
+        o.put("downtime-ms", r.downtime().toMillis());
+        o.put("setup-time-ms", r.setupTime().toMillis());
+        o.put("transferred-bytes", r.transferredBytes());
+        o.put("passes", r.passes());
+        o.put("timeout-action-taken", r.timeoutActionTaken());
+        o.set("capabilities", Common.JSON.valueToTree(r.capabilities()));
+        o.set("parameters", Common.JSON.valueToTree(r.parameters()));
+        o.set("rolled-back", Common.JSON.valueToTree(r.rolledBack()));
+        r.errorClass().ifPresent(c -> o.put("error-class", c));
+        r.errorMessage().ifPresent(m -> o.put("error", m));
+        return o;
+    }
+}

@@ -1,0 +1,92 @@
+package io.qmp4j.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.qmp4j.core.QmpClient;
+import io.qmp4j.core.QmpEndpoint;
+import io.qmp4j.core.QmpResources;
+import io.qmp4j.core.command.MigrationCapability;
+import io.qmp4j.migration.Migration;
+import io.qmp4j.migration.MigrationPlan;
+import io.qmp4j.migration.TimeoutAction;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** virsh-style options parsed into the migration plan they stand for (no QEMU needed). */
+class MigrateOptionsTest {
+
+    private QmpResources resources;
+
+    @BeforeEach
+    void setUp() {
+        resources = QmpResources.create();
+    }
+
+    @AfterEach
+    void tearDown() {
+        resources.close();
+    }
+
+    private MigrationPlan plan(String... args) {
+        MigrateCommand cmd = new MigrateCommand();
+        new CommandLine(cmd).parseArgs(args);
+        Migration.Builder b = cmd.configure(Migration.builder());
+        b.source(QmpClient.builder().endpoint(QmpEndpoint.unix(Path.of("/s"))).resources(resources).build());
+        b.destination(QmpClient.builder().endpoint(QmpEndpoint.unix(Path.of("/d"))).resources(resources).build());
+        return b.build();
+    }
+
+    @Test
+    void theOpenEulerGuidesOptionsMapToThePlan() {
+        MigrationPlan p = plan("--source", "unix:/s", "--dest", "unix:/d", "--uri", "tcp:127.0.0.1:4444", "--live",
+                "--auto-converge", "--auto-converge-initial", "40", "--timeout", "30", "--bandwidth", "100", "--max-downtime", "200");
+        assertEquals("tcp:127.0.0.1:4444", p.uri().uri());
+        assertEquals(Boolean.TRUE, p.sourceCapabilities().get(MigrationCapability.AUTO_CONVERGE));
+        assertEquals(40L, p.sourceParameters().cpuThrottleInitial());
+        assertEquals(10L, p.sourceParameters().cpuThrottleIncrement());
+        assertEquals(100L << 20, p.sourceParameters().maxBandwidth());
+        assertEquals(200L, p.sourceParameters().downtimeLimit());
+        assertEquals(Duration.ofSeconds(30), p.timeout().orElseThrow());
+        assertEquals(TimeoutAction.SUSPEND, p.timeoutAction(), "virsh's default timeout action");
+    }
+
+    @Test
+    void parallelAndCompression() {
+        MigrationPlan p = plan("--source", "unix:/s", "--dest", "unix:/d", "--uri", "unix:/m", "--parallel",
+                "--parallel-connections", "4", "--compressed", "--comp-method", "zstd", "--comp-level", "3");
+        assertEquals(4L, p.destinationParameters().multifdChannels());
+        assertEquals("zstd", p.sourceParameters().multifdCompression());
+        assertEquals(3L, p.sourceParameters().multifdZstdLevel());
+        MigrationPlan legacy = plan("--source", "unix:/s", "--dest", "unix:/d", "--uri", "unix:/m", "--compressed",
+                "--comp-threads", "4", "--decomp-threads", "3");
+        assertEquals(Boolean.TRUE, legacy.destinationCapabilities().get(MigrationCapability.COMPRESS));
+        assertEquals(4L, legacy.sourceParameters().compressThreads());
+        assertEquals(3L, legacy.destinationParameters().decompressThreads());
+        MigrationPlan abort = plan("--source", "unix:/s", "--dest", "unix:/d", "--uri", "unix:/m", "--timeout", "5", "--timeout-abort");
+        assertEquals(TimeoutAction.CANCEL, abort.timeoutAction());
+    }
+
+    @Test
+    void badCombinationsAreUsageErrors() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> plan("--source", "unix:/s", "--dest", "unix:/d", "--uri",
+                "unix:/m", "--timeout-postcopy")).getMessage().contains("need --timeout"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> plan("--source", "unix:/s", "--dest", "unix:/d", "--uri",
+                "unix:/m", "--comp-level", "3")).getMessage().contains("need --compressed"));
+        assertThrows(CommandLine.ParameterException.class, () -> plan("--source", "unix:/s", "--dest", "unix:/d", "--uri",
+                "unix:/m", "--timeout", "5", "--timeout-abort", "--timeout-postcopy"));
+        StringWriter err = new StringWriter();
+        CommandLine cl = Qmp4jCli.commandLine();
+        cl.setErr(new PrintWriter(err));
+        assertEquals(Qmp4jCli.EXIT_USAGE, cl.execute("migrate", "--source", "unix:/s"), "missing options: exit 2");
+        assertEquals(Qmp4jCli.EXIT_USAGE, cl.execute("migrate", "--source", "unix:/s", "--dest", "unix:/d", "--uri", "ftp:x"));
+        assertTrue(err.toString().contains("tcp:HOST:PORT or unix:PATH"), err.toString());
+    }
+}

@@ -1,0 +1,168 @@
+package io.qmp4j.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.qmp4j.core.QmpResources;
+import io.qmp4j.core.command.Cont;
+import io.qmp4j.core.command.QueryStatus;
+import io.qmp4j.core.command.RunState;
+import io.qmp4j.examples.cli.Qmp4jCli;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
+
+/** The qmp4j command-line tool against real QEMU: exit codes and --json output. */
+@Timeout(180)
+class CliIT {
+
+    private static final ObjectMapper M = new ObjectMapper();
+    private static QmpResources resources;
+    private QemuTestSupport qemus;
+    private VmPair pair;
+
+    @BeforeAll
+    static void resources() {
+        resources = QmpResources.create();
+    }
+
+    @AfterAll
+    static void close() {
+        resources.close();
+    }
+
+    @BeforeEach
+    void setUp(TestInfo info) throws Exception {
+        qemus = new QemuTestSupport(info.getTestMethod().orElseThrow().getName());
+        pair = VmPair.start(qemus, resources, 256, 64, 16, b -> b, b -> b);
+        VmPair.awaitTicks(pair.src, 1);
+    }
+
+    @AfterEach
+    void tearDown() {
+        pair.close();
+        qemus.close();
+    }
+
+    private record Run(int exit, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Qmp4jCli.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int exit = cl.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    // The test's own clients hold the first monitors; the CLI uses the second ones.
+    private String src() {
+        return pair.sourceMonitor2().toString();
+    }
+
+    private String dst() {
+        return pair.destinationMonitor2().toString();
+    }
+
+    @Test
+    void parameterCommandsLikeVirsh() throws Exception {
+        assertEquals(0, run("migrate-setspeed", "--qmp", src(), "--bandwidth", "256").exit());
+        Run speed = run("migrate-getspeed", "--qmp", src());
+        assertEquals("256", speed.out().strip());
+        assertEquals(0, run("migrate-setmaxdowntime", "--qmp", src(), "150").exit());
+        assertEquals(0, run("migrate-set-parameters", "--qmp", src(), "multifd-channels=3", "cpu-throttle-tailslow=true").exit());
+        Run q = run("query-migrate-parameters", "--qmp", src(), "--json");
+        assertEquals(0, q.exit());
+        JsonNode p = M.readTree(q.out());
+        assertEquals(256L << 20, p.get("max-bandwidth").asLong(), "QEMU's units: bytes/s");
+        assertEquals(150, p.get("downtime-limit").asInt());
+        assertEquals(3, p.get("multifd-channels").asInt());
+        assertTrue(p.get("cpu-throttle-tailslow").asBoolean());
+        Run bad = run("migrate-set-parameters", "--qmp", src(), "compress-method=zstd");
+        assertEquals(Qmp4jCli.EXIT_USAGE, bad.exit());
+        assertTrue(bad.err().contains("parameter 'compress-method' is not supported by this QEMU"), bad.err());
+        assertEquals(1, bad.err().strip().lines().count(), "one clear line, no stack trace: " + bad.err());
+        assertEquals(0, run("migrate-cancel", "--qmp", src()).exit());
+    }
+
+    @Test
+    void dirtyRateDomblklistRawAndEvents() throws Exception {
+        Run d = run("dirtyrate", "--qmp", src(), "--json");
+        assertEquals(0, d.exit(), d.err());
+        JsonNode j = M.readTree(d.out());
+        assertTrue(j.get("dirty-rate-mib-per-s").asLong() > 0, d.out());
+        assertTrue(j.get("prediction").has("converges"), d.out());
+        Run human = run("dirtyrate", "--qmp", src(), "--bandwidth", "1");
+        assertTrue(human.out().contains("Dirty rate:") && human.out().contains("At 1 MiB/s"), human.out());
+
+        Run blk = run("domblklist", "--qmp", src(), "--details");
+        assertEquals(0, blk.exit(), blk.err());
+        assertTrue(blk.out().startsWith("Target"), blk.out());
+
+        Run raw = run("qmp", "--qmp", src(), "{\"execute\": \"query-status\"}");
+        assertEquals("running", M.readTree(raw.out()).get("status").asText());
+        assertEquals(Qmp4jCli.EXIT_USAGE, run("qmp", "--qmp", src(), "not json").exit());
+        Run unknown = run("qmp", "--qmp", src(), "{\"execute\": \"no-such-command\"}");
+        assertEquals(Qmp4jCli.EXIT_FAILED, unknown.exit());
+        assertTrue(unknown.err().contains("CommandNotFound"), unknown.err());
+
+        // events: stop the guest through a second client while the CLI listens.
+        CompletableFuture<Run> events = CompletableFuture.supplyAsync(() -> run("events", "--qmp", src(), "--filter", "POWERDOWN",
+                "--count", "1", "--duration", "30"));
+        Thread.sleep(1500);
+        // QEMU sends every event to every monitor: the test's client asks for a power-down.
+        pair.src.execute(new io.qmp4j.core.command.SystemPowerdown()).get(5, TimeUnit.SECONDS);
+        Run ev = events.get(60, TimeUnit.SECONDS);
+        assertEquals(0, ev.exit(), ev.err());
+        assertTrue(ev.out().contains("\"event\":\"POWERDOWN\""), ev.out());
+    }
+
+    @Test
+    void migrateWithJsonAndExitCodes() throws Exception {
+        Run r = run("migrate", "--source", src(), "--dest", dst(), "--uri", "unix:" + qemus.dir().resolve("m.sock"),
+                "--live", "--max-downtime", "300", "--json");
+        assertEquals(0, r.exit(), r.out() + r.err());
+        JsonNode j = M.readTree(r.out());
+        assertEquals("completed", j.get("status").asText());
+        assertTrue(j.get("total-time-ms").asLong() > 0 && j.get("transferred-bytes").asLong() > 0, r.out());
+        assertEquals(RunState.RUNNING, pair.dst.execute(new QueryStatus()).get(5, TimeUnit.SECONDS).status());
+        VmPair.awaitTicks(pair.dst, VmPair.status(pair.dst).ticks() + 1);
+
+        // Migrating again from the now-postmigrate source: refused by the pre-flight checks, exit 2, JSON all the same.
+        Run again = run("migrate", "--source", src(), "--dest", dst(), "--uri", "unix:" + qemus.dir().resolve("m2.sock"), "--json");
+        assertEquals(Qmp4jCli.EXIT_USAGE, again.exit(), again.out() + again.err());
+        JsonNode k = M.readTree(again.out());
+        assertEquals("refused", k.get("status").asText());
+        assertTrue(k.get("error").asText().contains("postmigrate"), again.out());
+    }
+
+    @Test
+    void failedMigrationExitsOneWithWhatWasRolledBack() throws Exception {
+        CompletableFuture<Run> f = CompletableFuture.supplyAsync(() -> run("migrate", "--source", src(), "--dest", dst(),
+                "--uri", "unix:" + qemus.dir().resolve("m.sock"), "--bandwidth", "8", "--json"));
+        Thread.sleep(3000);
+        pair.destination.signal("KILL");
+        Run r = f.get(120, TimeUnit.SECONDS);
+        assertEquals(Qmp4jCli.EXIT_FAILED, r.exit(), r.out() + r.err());
+        JsonNode j = M.readTree(r.out());
+        assertEquals("failed", j.get("status").asText());
+        assertTrue(j.get("rolled-back").size() > 0, r.out());
+        assertTrue(j.has("error-class") && j.has("error"), r.out());
+        assertEquals(RunState.RUNNING, pair.src.execute(new QueryStatus()).get(5, TimeUnit.SECONDS).status(), "source runs");
+        pair.src.execute(new Cont(), Duration.ofSeconds(5));
+    }
+}
