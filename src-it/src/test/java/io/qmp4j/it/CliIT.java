@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.qmp4j.core.QmpResources;
 import io.qmp4j.core.command.Cont;
 import io.qmp4j.core.command.QueryStatus;
 import io.qmp4j.core.command.RunState;
@@ -15,45 +14,30 @@ import java.io.StringWriter;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
 
 /** The qmp4j command-line tool against real QEMU: exit codes and --json output. */
 @Timeout(180)
-class CliIT {
+class CliIT extends RealQemuTest {
 
     private static final ObjectMapper M = new ObjectMapper();
-    private static QmpResources resources;
-    private QemuTestSupport qemus;
     private VmPair pair;
 
-    @BeforeAll
-    static void resources() {
-        resources = QmpResources.create();
-    }
-
-    @AfterAll
-    static void close() {
-        resources.close();
-    }
-
     @BeforeEach
-    void setUp(TestInfo info) throws Exception {
-        qemus = new QemuTestSupport(info.getTestMethod().orElseThrow().getName());
+    void startPair() throws Exception {
         pair = VmPair.start(qemus, resources, 256, 64, 16, b -> b, b -> b);
         VmPair.awaitTicks(pair.src, 1);
     }
 
     @AfterEach
-    void tearDown() {
-        pair.close();
-        qemus.close();
+    void closePair() {
+        if (pair != null) {
+            pair.close();
+        }
     }
 
     private record Run(int exit, String out, String err) {
@@ -123,9 +107,13 @@ class CliIT {
         // events: stop the guest through a second client while the CLI listens.
         CompletableFuture<Run> events = CompletableFuture.supplyAsync(() -> run("events", "--qmp", src(), "--filter", "POWERDOWN",
                 "--count", "1", "--duration", "30"));
-        Thread.sleep(1500);
-        // QEMU sends every event to every monitor: the test's client asks for a power-down.
-        pair.src.execute(new io.qmp4j.core.command.SystemPowerdown()).get(5, TimeUnit.SECONDS);
+        // QEMU sends every event to every monitor: the test's client asks for power-downs until the
+        // CLI, which needs a moment to start and subscribe, has seen one.
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(25);
+        while (!events.isDone() && System.nanoTime() < until) {
+            pair.src.execute(new io.qmp4j.core.command.SystemPowerdown()).get(5, TimeUnit.SECONDS);
+            Thread.sleep(300);
+        }
         Run ev = events.get(60, TimeUnit.SECONDS);
         assertEquals(0, ev.exit(), ev.err());
         assertTrue(ev.out().contains("\"event\":\"POWERDOWN\""), ev.out());

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.qmp4j.core.QmpRefusedException;
-import io.qmp4j.core.QmpResources;
 import io.qmp4j.core.command.MigrationCapability;
 import io.qmp4j.core.command.MigrationCapabilityStatus;
 import io.qmp4j.core.command.MigrationParameters;
@@ -42,45 +41,28 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The migration SDK migrating a running test guest between two real QEMU 7.2 processes. */
 @Timeout(180)
-class MigrationIT {
+class MigrationIT extends RealQemuTest {
 
     private static final boolean KVM = Accelerator.detect() == Accelerator.KVM;
-    private static QmpResources resources;
-    private QemuTestSupport qemus;
     private final List<VmPair> pairs = new ArrayList<>();
 
     @BeforeAll
-    static void resources() {
-        resources = QmpResources.create();
+    static void buildGuest() {
         TestGuest.kernel(VmPair.cache());
     }
 
-    @AfterAll
-    static void close() {
-        resources.close();
-    }
-
-    @BeforeEach
-    void setUp(TestInfo info) {
-        qemus = new QemuTestSupport(info.getTestMethod().orElseThrow().getName());
-    }
-
     @AfterEach
-    void tearDown() {
+    void closePairs() {
         pairs.forEach(VmPair::close);
-        qemus.close();
     }
 
     private VmPair pair(int ramMiB, int workingSetMiB, int rateMiBps) throws Exception {
@@ -134,7 +116,7 @@ class MigrationIT {
     @ValueSource(ints = {16, 64})
     void sharedStorageMigrationKeepsTheGuestRunningWithItsMemoryIntact(int rate) throws Exception {
         Path disk = qemus.dir().resolve("shared.qcow2");
-        run("qemu-img", "create", "-q", "-f", "qcow2", disk.toString(), "64M");
+        runTool("qemu-img", "create", "-q", "-f", "qcow2", disk.toString(), "64M");
         VmPair p = pair(512, 256, rate, b -> b.args("-blockdev", "driver=file,filename=" + disk + ",node-name=disk0-file",
                 "-blockdev", "driver=qcow2,file=disk0-file,node-name=disk0", "-device", "virtio-blk-pci,drive=disk0,id=vblk0"), b -> b);
         MigrationParameters srcBefore = p.src.execute(new QueryMigrateParameters()).get(5, TimeUnit.SECONDS);
@@ -365,8 +347,8 @@ class MigrationIT {
     void preflightRefusesUnsharedDisksAndADestinationNotWaiting() throws Exception {
         Path a = qemus.dir().resolve("a.qcow2");
         Path b = qemus.dir().resolve("b.qcow2");
-        run("qemu-img", "create", "-q", "-f", "qcow2", a.toString(), "16M");
-        run("qemu-img", "create", "-q", "-f", "qcow2", b.toString(), "16M");
+        runTool("qemu-img", "create", "-q", "-f", "qcow2", a.toString(), "16M");
+        runTool("qemu-img", "create", "-q", "-f", "qcow2", b.toString(), "16M");
         VmPair p = pair(256, 16, 4, x -> x.args("-device", "pcie-root-port,id=rp0,chassis=1"), x -> x);
         // Hot-add one disk on each side, from different files: not shared storage.
         addDisk(p.src, a);
@@ -395,10 +377,4 @@ class MigrationIT {
                 .put("driver", "virtio-blk-pci").put("drive", "d0").put("id", "vdisk").put("bus", "rp0")).get(5, TimeUnit.SECONDS);
     }
 
-    private static void run(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue(), String.join(" ", cmd) + ": " + out);
-    }
 }

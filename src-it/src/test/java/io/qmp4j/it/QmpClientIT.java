@@ -16,7 +16,6 @@ import io.qmp4j.core.QmpConnectException;
 import io.qmp4j.core.QmpDisconnectedException;
 import io.qmp4j.core.QmpEndpoint;
 import io.qmp4j.core.QmpErrorClass;
-import io.qmp4j.core.QmpResources;
 import io.qmp4j.core.QmpState;
 import io.qmp4j.core.QmpTimeoutException;
 import io.qmp4j.core.VersionInfo;
@@ -39,66 +38,25 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
 import org.newsclub.net.unix.AFPipe;
 
 /** qmp-core against real QEMU 7.2 processes started by the test. */
 @Timeout(60)
-class QmpClientIT {
-
-    private static QmpResources resources;
-    private QemuTestSupport qemus;
-    private final List<QmpClient> clients = new ArrayList<>();
+class QmpClientIT extends RealQemuTest {
 
     @BeforeAll
-    static void resources() {
-        resources = QmpResources.create();
+    static void printAccelerator() {
         System.out.println("accelerator for QEMU under test: " + Accelerator.detect());
-    }
-
-    @AfterAll
-    static void closeResources() {
-        resources.close();
-    }
-
-    @BeforeEach
-    void setUp(TestInfo info) {
-        qemus = new QemuTestSupport(info.getTestMethod().orElseThrow().getName());
-    }
-
-    @AfterEach
-    void tearDown() {
-        clients.forEach(QmpClient::close);
-        qemus.close();
-    }
-
-    private QmpClient client(QmpEndpoint ep, QmpClient.Builder b) {
-        QmpClient c = b.endpoint(ep).resources(resources).build();
-        clients.add(c);
-        return c;
     }
 
     private QmpClient connect(QemuProcess qemu) throws Exception {
         QmpClient c = client(qemu.qmp(), QmpClient.builder());
         c.connect().get(10, TimeUnit.SECONDS);
         return c;
-    }
-
-    private static Throwable failure(CompletableFuture<?> f, long seconds) throws Exception {
-        try {
-            f.get(seconds, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            return e.getCause();
-        }
-        throw new AssertionError("completed normally");
     }
 
     @Test

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.qmp4j.core.QmpClient;
-import io.qmp4j.core.QmpResources;
 import io.qmp4j.core.QmpUnsupportedException;
 import io.qmp4j.core.command.*;
 import io.qmp4j.core.event.BlockJobCompletedEvent;
@@ -23,57 +22,30 @@ import io.qmp4j.examples.qemu.QemuProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
 
 /** The typed vocabulary, family by family, against real QEMU 7.2; records the replies it gets. */
 @Timeout(120)
-class VocabularyIT {
+class VocabularyIT extends RealQemuTest {
 
     private static final Duration T = Duration.ofSeconds(10);
-    private static QmpResources resources;
     private static final ReplyRecorder recorder = new ReplyRecorder();
-    private QemuTestSupport qemus;
-    private final List<QmpClient> clients = new ArrayList<>();
-
-    @BeforeAll
-    static void resources() {
-        resources = QmpResources.create();
-    }
 
     @AfterAll
-    static void done() {
-        resources.close();
+    static void writeRecording() {
         recorder.write();
     }
 
-    @BeforeEach
-    void setUp(TestInfo info) {
-        qemus = new QemuTestSupport(info.getTestMethod().orElseThrow().getName());
-    }
-
-    @AfterEach
-    void tearDown() {
-        clients.forEach(QmpClient::close);
-        qemus.close();
-    }
-
     private QmpClient connect(QemuProcess qemu) throws Exception {
-        QmpClient c = QmpClient.builder().endpoint(qemu.qmp()).resources(resources).name(qemu.name()).build();
-        clients.add(c);
+        QmpClient c = client(qemu.qmp(), QmpClient.builder().name(qemu.name()));
         c.connect().get(10, TimeUnit.SECONDS);
         return c;
     }
@@ -83,19 +55,7 @@ class VocabularyIT {
     }
 
     private static Throwable failure(CompletableFuture<?> f) throws Exception {
-        try {
-            f.get(20, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            return e.getCause();
-        }
-        throw new AssertionError("completed normally");
-    }
-
-    private static void run(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), String.join(" ", cmd));
-        assertEquals(0, p.exitValue(), String.join(" ", cmd) + ": " + out);
+        return failure(f, 20);
     }
 
     @Test
@@ -236,11 +196,11 @@ class VocabularyIT {
         assertTrue(list.toString().contains("sec0") && list.toString().contains("authz0"), list.toString());
         // x509 credentials: a CA and a client certificate made with openssl, in QEMU's layout.
         Path pki = Files.createDirectories(qemus.dir().resolve("pki"));
-        run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=qmp4j test CA",
+        runTool("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=qmp4j test CA",
                 "-keyout", pki.resolve("ca-key.pem").toString(), "-out", pki.resolve("ca-cert.pem").toString());
-        run("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=client.example.org",
+        runTool("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=client.example.org",
                 "-keyout", pki.resolve("client-key.pem").toString(), "-out", pki.resolve("client.csr").toString());
-        run("openssl", "x509", "-req", "-in", pki.resolve("client.csr").toString(), "-CA", pki.resolve("ca-cert.pem").toString(),
+        runTool("openssl", "x509", "-req", "-in", pki.resolve("client.csr").toString(), "-CA", pki.resolve("ca-cert.pem").toString(),
                 "-CAkey", pki.resolve("ca-key.pem").toString(), "-CAcreateserial", "-days", "2",
                 "-out", pki.resolve("client-cert.pem").toString());
         get(c.execute(ObjectAdd.tlsCredsX509("tls0", pki, "client", true, null)));
@@ -261,10 +221,10 @@ class VocabularyIT {
         Path src = dir.resolve("src.qcow2");
         Path dst = dir.resolve("dst.qcow2");
         Path dst2 = dir.resolve("dst2.qcow2");
-        run("qemu-img", "create", "-q", "-f", "qcow2", src.toString(), "64M");
-        run("qemu-io", "-c", "write -P 0x5a 0 4M", "-c", "write -P 0xa5 32M 1M", src.toString());
-        run("qemu-img", "create", "-q", "-f", "qcow2", dst.toString(), "64M");
-        run("qemu-img", "create", "-q", "-f", "qcow2", dst2.toString(), "64M");
+        runTool("qemu-img", "create", "-q", "-f", "qcow2", src.toString(), "64M");
+        runTool("qemu-io", "-c", "write -P 0x5a 0 4M", "-c", "write -P 0xa5 32M 1M", src.toString());
+        runTool("qemu-img", "create", "-q", "-f", "qcow2", dst.toString(), "64M");
+        runTool("qemu-img", "create", "-q", "-f", "qcow2", dst2.toString(), "64M");
         QemuProcess qemu = qemus.start(qemus.qemu("vm")
                 .args("-blockdev", "driver=file,filename=" + src + ",node-name=src-file",
                         "-blockdev", "driver=qcow2,file=src-file,node-name=src",
@@ -331,8 +291,8 @@ class VocabularyIT {
         get(c.execute(new BlockdevDel("dst-file")));
         get(c.execute(new io.qmp4j.core.command.Quit()));
         assertTrue(qemu.awaitExit(Duration.ofSeconds(10)));
-        run("qemu-img", "compare", "-q", src.toString(), dst.toString());
-        run("qemu-img", "compare", "-q", src.toString(), dst2.toString());
+        runTool("qemu-img", "compare", "-q", src.toString(), dst.toString());
+        runTool("qemu-img", "compare", "-q", src.toString(), dst2.toString());
     }
 
     @Test

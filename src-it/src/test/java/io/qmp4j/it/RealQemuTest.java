@@ -1,0 +1,76 @@
+package io.qmp4j.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.qmp4j.core.QmpClient;
+import io.qmp4j.core.QmpEndpoint;
+import io.qmp4j.core.QmpResources;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInfo;
+
+/**
+ * Set-up shared by the tests against real QEMU: one {@link QmpResources} per class, a work
+ * directory and QEMU launcher per test, and teardown that closes every client and kills every
+ * QEMU by PID, also when the test fails.
+ */
+abstract class RealQemuTest {
+
+    protected static QmpResources resources;
+    protected QemuTestSupport qemus;
+    protected final List<QmpClient> clients = new ArrayList<>();
+
+    @BeforeAll
+    static void openResources() {
+        resources = QmpResources.create();
+    }
+
+    @AfterAll
+    static void closeResources() {
+        resources.close();
+    }
+
+    @BeforeEach
+    void openQemuSupport(TestInfo info) {
+        qemus = new QemuTestSupport(info.getTestMethod().orElseThrow().getName());
+    }
+
+    @AfterEach
+    void closeClientsAndKillQemus() {
+        clients.forEach(QmpClient::close);
+        qemus.close();
+    }
+
+    /** A client on the test's resources, closed in teardown. */
+    protected QmpClient client(QmpEndpoint endpoint, QmpClient.Builder b) {
+        QmpClient c = b.endpoint(endpoint).resources(resources).build();
+        clients.add(c);
+        return c;
+    }
+
+    /** The exception a future failed with, within {@code seconds}. */
+    protected static Throwable failure(CompletableFuture<?> f, long seconds) throws Exception {
+        try {
+            f.get(seconds, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            return e.getCause();
+        }
+        throw new AssertionError("completed normally");
+    }
+
+    /** Runs a tool (qemu-img, openssl) and requires it to succeed. */
+    protected static void runTool(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), String.join(" ", cmd));
+        assertEquals(0, p.exitValue(), String.join(" ", cmd) + ": " + out);
+    }
+}
