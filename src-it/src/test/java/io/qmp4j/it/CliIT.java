@@ -22,7 +22,7 @@ import picocli.CommandLine;
 
 /** The qmp4j command-line tool against real QEMU: exit codes and --json output. */
 @Timeout(180)
-class CliIT extends RealQemuTest {
+class CliIT extends RealQemuCase {
 
     private static final ObjectMapper M = new ObjectMapper();
     private VmPair pair;

@@ -50,7 +50,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** The migration SDK migrating a running test guest between two real QEMU 7.2 processes. */
 @Timeout(180)
-class MigrationIT extends RealQemuTest {
+class MigrationIT extends RealQemuCase {
 
     private static final boolean KVM = Accelerator.detect() == Accelerator.KVM;
     private final List<VmPair> pairs = new ArrayList<>();

@@ -46,7 +46,7 @@ import org.newsclub.net.unix.AFPipe;
 
 /** qmp-core against real QEMU 7.2 processes started by the test. */
 @Timeout(60)
-class QmpClientIT extends RealQemuTest {
+class QmpClientIT extends RealQemuCase {
 
     @BeforeAll
     static void printAccelerator() {

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** The typed vocabulary, family by family, against real QEMU 7.2; records the replies it gets. */
 @Timeout(120)
-class VocabularyIT extends RealQemuTest {
+class VocabularyIT extends RealQemuCase {
 
     private static final Duration T = Duration.ofSeconds(10);
     private static final ReplyRecorder recorder = new ReplyRecorder();

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.TestInfo;
  * directory and QEMU launcher per test, and teardown that closes every client and kills every
  * QEMU by PID, also when the test fails.
  */
-abstract class RealQemuTest {
+abstract class RealQemuCase {
 
     protected static QmpResources resources;
     protected QemuTestSupport qemus;
