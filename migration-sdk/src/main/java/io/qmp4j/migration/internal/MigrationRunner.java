@@ -210,7 +210,9 @@ public final class MigrationRunner implements MigrationHandle, Runnable {
         call(src, new Migrate(plan.uri().uri()));
         update(Phase.MIGRATING, MigrationStatus.SETUP, null);
 
-        long deadline = plan.timeout().map(t -> startNanos + t.toNanos()).orElse(Long.MAX_VALUE);
+        // Like virsh --timeout: counted from the start of the migration itself, not of the checks.
+        long migrateNanos = System.nanoTime();
+        long deadline = plan.timeout().map(t -> migrateNanos + t.toNanos()).orElse(Long.MAX_VALUE);
         long nextPoll = 0;
         CompletableFuture<QmpEvent> next = srcEvents.next();
         MigrationStatus status = MigrationStatus.SETUP;
