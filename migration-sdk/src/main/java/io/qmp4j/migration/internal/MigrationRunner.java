@@ -236,15 +236,22 @@ public final class MigrationRunner implements MigrationHandle, Runnable {
             if (status == MigrationStatus.COMPLETED) {
                 break;
             }
+            // Once we asked for a cancel, the destination exits (QEMU 7.2) before the source
+            // reports 'cancelled': that is the cancel going through, not a failure.
+            boolean cancelling = cancelRequested || (timeoutActionTaken && plan.timeoutAction() == TimeoutAction.CANCEL);
+            String cancelReason = timeoutActionTaken && plan.timeoutAction() == TimeoutAction.CANCEL
+                    ? "the migration did not complete within " + plan.timeout().orElseThrow() + " and was cancelled"
+                    : "cancelled";
             if (status == MigrationStatus.FAILED) {
+                if (cancelling) {
+                    throw new CancelledException(cancelReason);
+                }
                 throw new IllegalStateException("QEMU reports the migration failed: " + errorDesc());
             }
             if (status == MigrationStatus.CANCELLED) {
-                throw new CancelledException(timeoutActionTaken && plan.timeoutAction() == TimeoutAction.CANCEL
-                        ? "the migration did not complete within " + plan.timeout().orElseThrow() + " and was cancelled"
-                        : "cancelled");
+                throw new CancelledException(cancelReason);
             }
-            if (dst.state() == QmpState.CLOSED && status != MigrationStatus.POSTCOPY_ACTIVE) {
+            if (dst.state() == QmpState.CLOSED && status != MigrationStatus.POSTCOPY_ACTIVE && !cancelling) {
                 throw new IllegalStateException("the destination QEMU went away during the migration");
             }
             if (cancelRequested && status != MigrationStatus.CANCELLING) {
