@@ -74,44 +74,11 @@ public record BlockdevMirror(
     }
 
     /** Builds a {@link BlockdevMirror}. */
-    public static final class Builder {
-        private final String device;
-        private final String target;
-        private String jobId;
-        private String replaces;
+    public static final class Builder extends MirrorBuilder<Builder> {
         private String filterNodeName;
-        private String sync;
-        private Long speed;
-        private Long granularity;
-        private Long bufSize;
-        private String onSourceError;
-        private String onTargetError;
-        private String copyMode;
-        private Boolean autoFinalize;
-        private Boolean autoDismiss;
 
         private Builder(String device, String target) {
-            this.device = Objects.requireNonNull(device, "device");
-            this.target = Objects.requireNonNull(target, "target");
-            this.sync = MirrorSyncMode.FULL.qapiName();
-        }
-
-        /**
-         * @param value the job id (for block-job-* commands and events); default the device name
-         * @return this builder
-         */
-        public Builder jobId(String value) {
-            this.jobId = value;
-            return this;
-        }
-
-        /**
-         * @param value a node the target replaces on completion
-         * @return this builder
-         */
-        public Builder replaces(String value) {
-            this.replaces = value;
-            return this;
+            super(device, target);
         }
 
         /**
@@ -121,103 +88,6 @@ public record BlockdevMirror(
         public Builder filterNodeName(String value) {
             this.filterNodeName = value;
             return this;
-        }
-
-        /**
-         * @param value what to copy: {@code full} (everything), {@code top}, {@code none}
-         * @return this builder
-         */
-        public Builder sync(String value) {
-            this.sync = value;
-            return this;
-        }
-
-        /**
-         * @param value speed limit, bytes per second (0: none)
-         * @return this builder
-         */
-        public Builder speed(long value) {
-            this.speed = value;
-            return this;
-        }
-
-        /**
-         * @param value dirty-bitmap granularity, bytes
-         * @return this builder
-         */
-        public Builder granularity(long value) {
-            this.granularity = value;
-            return this;
-        }
-
-        /**
-         * @param value copy buffer size, bytes
-         * @return this builder
-         */
-        public Builder bufSize(long value) {
-            this.bufSize = value;
-            return this;
-        }
-
-        /**
-         * @param value what to do on a read error
-         * @return this builder
-         */
-        public Builder onSourceError(String value) {
-            this.onSourceError = value;
-            return this;
-        }
-
-        /**
-         * @param value what to do on a write error
-         * @return this builder
-         */
-        public Builder onTargetError(String value) {
-            this.onTargetError = value;
-            return this;
-        }
-
-        /**
-         * @param value {@code background} or {@code write-blocking} (guest writes are copied synchronously, so that the mirror converges even when the guest writes faster than the copy)
-         * @return this builder
-         */
-        public Builder copyMode(String value) {
-            this.copyMode = value;
-            return this;
-        }
-
-        /**
-         * @param value whether the job finalizes by itself
-         * @return this builder
-         */
-        public Builder autoFinalize(boolean value) {
-            this.autoFinalize = value;
-            return this;
-        }
-
-        /**
-         * @param value whether the job is dismissed by itself
-         * @return this builder
-         */
-        public Builder autoDismiss(boolean value) {
-            this.autoDismiss = value;
-            return this;
-        }
-
-        /**
-         * @param mode what to copy
-         * @return this builder
-         */
-        public Builder sync(MirrorSyncMode mode) {
-            return sync(mode.qapiName());
-        }
-
-        /**
-         * @param mode how guest writes are handled
-         * @return this builder
-         */
-        public Builder copyMode(MirrorCopyMode mode) {
-            return copyMode(mode.qapiName());
         }
 
         /** @return the command */
