@@ -88,7 +88,6 @@ public final class MigrationRunner implements MigrationHandle, Runnable {
     private volatile CommandLock srcLock;
     private volatile CommandLock dstLock;
     private boolean timeoutActionTaken;
-    private boolean suspendedByUs;
     private boolean sourceWasRunning;
     private long pass;
     private MigrationParameters savedSrcParams;
@@ -274,10 +273,7 @@ public final class MigrationRunner implements MigrationHandle, Runnable {
         log.info("migration did not complete within {}: {}", plan.timeout().orElseThrow(), plan.timeoutAction());
         update(Phase.TIMEOUT_ACTION, progress.status(), null);
         switch (plan.timeoutAction()) {
-            case SUSPEND -> {
-                call(src, new Stop());
-                suspendedByUs = true;
-            }
+            case SUSPEND -> call(src, new Stop());
             case POSTCOPY -> call(src, new MigrateStartPostcopy());
             case CANCEL -> call(src, new MigrateCancel());
         }
