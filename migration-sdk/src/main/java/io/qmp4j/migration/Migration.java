@@ -312,6 +312,19 @@ public final class Migration {
                 throw new IllegalStateException("the post-copy timeout action cannot be combined with multifd or compression"
                         + " (QEMU 7.2 refuses postcopy-ram with them)");
             }
+            if (storage instanceof Storage.Copy copy) {
+                MigrationUri nbd;
+                try {
+                    nbd = copy.nbdFor(uri);
+                    nbd.socketAddress();
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalStateException("copy-storage: " + e.getMessage(), e);
+                }
+                if (nbd.equals(uri)) {
+                    throw new IllegalStateException("copy-storage: the NBD server cannot listen where the migration stream does ("
+                            + uri + ")");
+                }
+            }
             return new MigrationPlan(this);
         }
     }

@@ -72,8 +72,15 @@ public final class MigrationPlan {
         if (b.autoConverge != null) {
             src.put(MigrationCapability.AUTO_CONVERGE, true);
         }
+        Map<MigrationCapability, Boolean> dstCaps = new EnumMap<>(both);
+        if (b.storage instanceof Storage.Copy) {
+            // libvirt's order: the source stops at pre-switchover so that the mirrors end while it
+            // is paused; the destination activates its disks only when it resumes.
+            src.put(MigrationCapability.PAUSE_BEFORE_SWITCHOVER, true);
+            dstCaps.put(MigrationCapability.LATE_BLOCK_ACTIVATE, true);
+        }
         this.sourceCapabilities = Map.copyOf(src);
-        this.destinationCapabilities = Map.copyOf(both);
+        this.destinationCapabilities = Map.copyOf(dstCaps);
 
         // Parameters: the channel count and compression on both sides; limits on the source.
         MigrationParameters.Builder dst = MigrationParameters.builder();

@@ -2,6 +2,7 @@ package io.qmp4j.migration;
 
 import io.qmp4j.core.command.MigrationStatus;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * A snapshot of a running migration, from {@code MIGRATION} / {@code MIGRATION_PASS} events and
@@ -18,11 +19,28 @@ import java.time.Duration;
  * @param expectedDowntime the pause QEMU expects at switchover (zero until known)
  * @param cpuThrottlePercent auto-converge's current throttle
  * @param elapsed time since the migration started
+ * @param disks the mirrors of a copy-storage migration, one per copied disk (empty otherwise)
  * @since 0.1
  */
 public record MigrationProgress(Phase phase, MigrationStatus status, long pass, long transferredBytes, long remainingBytes,
                                 long totalBytes, long dirtyBytesPerSecond, long throughputBytesPerSecond,
-                                Duration expectedDowntime, int cpuThrottlePercent, Duration elapsed) {
+                                Duration expectedDowntime, int cpuThrottlePercent, Duration elapsed, List<DiskCopy> disks) {
+
+    /** Copies the list. */
+    public MigrationProgress {
+        disks = List.copyOf(disks);
+    }
+
+    /** @return the share of all copied disks' data in sync, 0 to 100 (100 when no disk is copied) */
+    public double storagePercent() {
+        long done = 0;
+        long total = 0;
+        for (DiskCopy d : disks) {
+            done += d.ready() ? d.totalBytes() : Math.min(d.copiedBytes(), d.totalBytes());
+            total += d.totalBytes();
+        }
+        return total <= 0 ? 100 : Math.min(100.0, 100.0 * done / total);
+    }
 
     /** @return the share of RAM sent, 0 to 100, as in virsh's {@code domjobinfo} */
     public double percent() {
@@ -38,6 +56,8 @@ public record MigrationProgress(Phase phase, MigrationStatus status, long pass, 
         PREFLIGHT,
         /** Setting capabilities and parameters, starting the destination listening. */
         SETUP,
+        /** Copying the disks of a copy-storage migration, until every mirror is in sync. */
+        STORAGE,
         /** Copying RAM. */
         MIGRATING,
         /** The timeout passed; its action was taken. */

@@ -21,17 +21,19 @@ import java.util.Optional;
  * @param rolledBack what was undone after a failure or cancel, in order
  * @param errorClass the QMP error class or exception type of the failure, if any
  * @param errorMessage what went wrong, for humans, if anything did
+ * @param disks the disks a copy-storage migration copied: bytes and time of each mirror (empty otherwise)
  * @since 0.1
  */
 public record MigrationResult(Outcome outcome, Duration totalTime, Duration downtime, Duration setupTime, long transferredBytes,
                               long passes, MigrationParameters parameters, Map<String, Boolean> capabilities,
                               boolean timeoutActionTaken, List<String> rolledBack, Optional<String> errorClass,
-                              Optional<String> errorMessage) {
+                              Optional<String> errorMessage, List<DiskCopy> disks) {
 
     /** Copies the lists. */
     public MigrationResult {
         capabilities = Map.copyOf(capabilities);
         rolledBack = List.copyOf(rolledBack);
+        disks = List.copyOf(disks);
     }
 
     /** @return whether the VM now runs on the destination */

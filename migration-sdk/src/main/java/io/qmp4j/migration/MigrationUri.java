@@ -1,5 +1,7 @@
 package io.qmp4j.migration;
 
+import io.qmp4j.core.QmpEndpoint;
+import io.qmp4j.core.command.SocketAddress;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -39,6 +41,28 @@ public record MigrationUri(String uri) {
      */
     public static MigrationUri unix(Path socket) {
         return new MigrationUri("unix:" + socket);
+    }
+
+    /**
+     * @return the address as QAPI's {@code SocketAddress}, for an NBD server or client
+     * @throws IllegalArgumentException when a TCP address has no numeric port
+     */
+    public SocketAddress socketAddress() {
+        // The notation is QEMU's own, as for monitors: one parser for both.
+        QmpEndpoint e = QmpEndpoint.parse(uri);
+        if (e instanceof QmpEndpoint.Tcp t) {
+            return SocketAddress.inet(t.host(), t.port());
+        }
+        return SocketAddress.unix(((QmpEndpoint.Unix) e).path().toString());
+    }
+
+    /** @return whether both ends of this address are on one host (a UNIX socket or a loopback address) */
+    public boolean isLocal() {
+        if (uri.startsWith("unix:")) {
+            return true;
+        }
+        String h = socketAddress().host();
+        return h.equals("localhost") || h.startsWith("127.") || h.equals("::1");
     }
 
     @Override

@@ -1,11 +1,22 @@
 package io.qmp4j.migration;
 
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
 /**
  * How the VM's disks reach the destination.
  *
+ * <pre>{@code
+ * Storage.shared()                                  // both hosts open the same images
+ * Storage.copyAll()                                 // virsh --copy-storage-all
+ * Storage.copy("vblk0")                             // virsh --copy-storage-all --migrate-disks vblk0
+ * Storage.copyAll().nbd(MigrationUri.tcp("10.0.0.2", 49153)).mirrorSpeed(200L << 20).writeBlocking(true)
+ * }</pre>
+ *
  * @since 0.1
  */
-public sealed interface Storage permits Storage.Shared {
+public sealed interface Storage permits Storage.Shared, Storage.Copy {
 
     /**
      * Both hosts see the same disk images (NFS, Ceph, a SAN, or one host): only RAM and device
@@ -18,7 +29,110 @@ public sealed interface Storage permits Storage.Shared {
         return new Shared();
     }
 
+    /**
+     * Copies every eligible disk (writable, not shared with {@code share-rw}, with a medium)
+     * while the VM runs, as virsh's {@code --copy-storage-all}. The destination QEMU must open
+     * an image of the same format and virtual size for each copied disk (pre-create it with
+     * {@code qemu-img create}, or through QMP with {@link ImageCreator}).
+     *
+     * @return copy-storage of all eligible disks
+     */
+    static Copy copyAll() {
+        return new Copy(List.of(), Optional.empty(), 0, false);
+    }
+
+    /**
+     * Copies the named disks only, as virsh's {@code --migrate-disks}. A disk is named by its
+     * device id ({@code vblk0}), its QOM path, or its block node name, as
+     * {@link Disk#matches(String)} says. Every other writable disk must be shared.
+     *
+     * @param disks the disks to copy, at least one
+     * @return copy-storage of these disks
+     */
+    static Copy copy(String... disks) {
+        if (disks.length == 0) {
+            throw new IllegalArgumentException("name at least one disk to copy, or use copyAll()");
+        }
+        for (String d : disks) {
+            if (d == null || d.isBlank()) {
+                throw new IllegalArgumentException("a disk name is empty");
+            }
+        }
+        return new Copy(List.of(disks), Optional.empty(), 0, false);
+    }
+
     /** Shared storage. */
     record Shared() implements Storage {
+    }
+
+    /**
+     * Non-shared storage: the destination starts an NBD server with one writable export per
+     * copied disk, the source mirrors each disk into its export ({@code blockdev-mirror}) until
+     * every mirror is in sync, then RAM migrates; at switchover, with the source paused, the
+     * mirrors are ended so that each destination image holds exactly the source's data.
+     *
+     * @param disks the disks to copy; empty means every eligible disk
+     * @param nbd where the destination's NBD server listens; empty means the host of the
+     *            migration URI and its port + 1 (for a UNIX-socket URI: its path + {@code .nbd})
+     * @param mirrorSpeed the speed limit of each mirror, bytes per second (0: none)
+     * @param writeBlocking whether guest writes are copied synchronously ({@code copy-mode:
+     *                      write-blocking}), so that the mirror converges even when the guest
+     *                      writes faster than the link
+     */
+    record Copy(List<String> disks, Optional<MigrationUri> nbd, long mirrorSpeed, boolean writeBlocking) implements Storage {
+
+        /** Checks the values; copies the list. */
+        public Copy {
+            disks = List.copyOf(disks);
+            Objects.requireNonNull(nbd, "nbd");
+            if (mirrorSpeed < 0) {
+                throw new IllegalArgumentException("mirror speed " + mirrorSpeed + " is negative");
+            }
+        }
+
+        /**
+         * @param address where the destination's NBD server listens (virsh {@code --disks-uri})
+         * @return a copy with that address
+         */
+        public Copy nbd(MigrationUri address) {
+            return new Copy(disks, Optional.of(address), mirrorSpeed, writeBlocking);
+        }
+
+        /**
+         * @param bytesPerSecond the speed limit of each mirror (0: none)
+         * @return a copy with that limit
+         */
+        public Copy mirrorSpeed(long bytesPerSecond) {
+            return new Copy(disks, nbd, bytesPerSecond, writeBlocking);
+        }
+
+        /**
+         * @param on whether guest writes are copied synchronously
+         * @return a copy with that mode
+         */
+        public Copy writeBlocking(boolean on) {
+            return new Copy(disks, nbd, mirrorSpeed, on);
+        }
+
+        /** @return whether every eligible disk is copied */
+        public boolean all() {
+            return disks.isEmpty();
+        }
+
+        /**
+         * @param migration the migration stream's address
+         * @return where the destination's NBD server listens for this migration
+         */
+        public MigrationUri nbdFor(MigrationUri migration) {
+            if (nbd.isPresent()) {
+                return nbd.get();
+            }
+            String u = migration.uri();
+            if (u.startsWith("unix:")) {
+                return new MigrationUri(u + ".nbd");
+            }
+            io.qmp4j.core.command.SocketAddress a = migration.socketAddress();
+            return MigrationUri.tcp(a.host(), Integer.parseInt(a.port()) + 1);
+        }
     }
 }

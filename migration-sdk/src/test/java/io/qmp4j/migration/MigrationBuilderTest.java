@@ -85,4 +85,18 @@ class MigrationBuilderTest {
         assertEquals(Migration.UNLIMITED_BANDWIDTH, base().build().sourceParameters().maxBandwidth());
         assertEquals(125_000_000L, base().bandwidthMbps(1000).build().sourceParameters().maxBandwidth());
     }
+
+    @Test
+    void copyStoragePausesBeforeSwitchoverAndActivatesTheDestinationsDisksLate() {
+        MigrationPlan p = base().storage(Storage.copyAll()).build();
+        assertEquals(Boolean.TRUE, p.sourceCapabilities().get(MigrationCapability.PAUSE_BEFORE_SWITCHOVER));
+        assertEquals(Boolean.TRUE, p.destinationCapabilities().get(MigrationCapability.LATE_BLOCK_ACTIVATE));
+        assertEquals(null, base().build().sourceCapabilities().get(MigrationCapability.PAUSE_BEFORE_SWITCHOVER),
+                "shared storage does not stop at pre-switchover");
+        MigrationUri u = MigrationUri.tcp("127.0.0.1", 4444);
+        assertTrue(assertThrows(IllegalStateException.class, () -> base().uri(u).storage(Storage.copyAll().nbd(u)).build())
+                .getMessage().contains("NBD server cannot listen where the migration stream does"));
+        assertTrue(assertThrows(IllegalStateException.class, () -> base().uri(new MigrationUri("tcp:h")).storage(Storage.copyAll())
+                .build()).getMessage().contains("copy-storage: endpoint 'tcp:h': expected tcp:HOST:PORT"));
+    }
 }

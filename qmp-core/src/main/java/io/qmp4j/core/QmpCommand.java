@@ -70,6 +70,16 @@ public interface QmpCommand<R> {
     }
 
     /**
+     * A command given by name, without arguments, with a raw JSON result.
+     *
+     * @param name the command's name; must not be {@code null}
+     * @return the command
+     */
+    static QmpCommand<JsonNode> raw(String name) {
+        return raw(name, null);
+    }
+
+    /**
      * A command given by name and JSON arguments, with a raw JSON result.
      *
      * @param name the command's name; must not be {@code null}

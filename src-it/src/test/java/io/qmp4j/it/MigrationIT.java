@@ -50,20 +50,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** The migration SDK migrating a running test guest between two real QEMU 7.2 processes. */
 @Timeout(180)
-class MigrationIT extends RealQemuCase {
+class MigrationIT extends MigrationCase {
 
-    private static final boolean KVM = Accelerator.detect() == Accelerator.KVM;
-    private final List<VmPair> pairs = new ArrayList<>();
-
-    @BeforeAll
-    static void buildGuest() {
-        TestGuest.kernel(VmPair.cache());
-    }
-
-    @AfterEach
-    void closePairs() {
-        pairs.forEach(VmPair::close);
-    }
 
     private VmPair pair(int ramMiB, int workingSetMiB, int rateMiBps) throws Exception {
         return pair(ramMiB, workingSetMiB, rateMiBps, b -> b, b -> b);

@@ -41,9 +41,16 @@ final class VmPair {
     /** Starts both; {@code common} adds what both command lines share, {@code dstOnly} what only the destination gets. */
     static VmPair start(QemuTestSupport qemus, QmpResources resources, int ramMiB, int workingSetMiB, int rateMiBps,
                         UnaryOperator<QemuProcess.Builder> common, UnaryOperator<QemuProcess.Builder> dstOnly) throws Exception {
-        QemuProcess s = qemus.start(common.apply(TestGuest.boot(qemus.qemu("src").memoryMiB(ramMiB).paused(false), cache(),
+        return start(qemus, resources, ramMiB, workingSetMiB, rateMiBps, common, b -> b, dstOnly);
+    }
+
+    /** Starts both; {@code srcOnly} and {@code dstOnly} come after {@code common} (e.g. each side's own disk images). */
+    static VmPair start(QemuTestSupport qemus, QmpResources resources, int ramMiB, int workingSetMiB, int rateMiBps,
+                        UnaryOperator<QemuProcess.Builder> common, UnaryOperator<QemuProcess.Builder> srcOnly,
+                        UnaryOperator<QemuProcess.Builder> dstOnly) throws Exception {
+        QemuProcess s = qemus.start(srcOnly.apply(common.apply(TestGuest.boot(qemus.qemu("src").memoryMiB(ramMiB).paused(false), cache(),
                 workingSetMiB, rateMiBps)).args("-serial", "file:" + qemus.dir().resolve("src-serial.log"),
-                "-qmp", "unix:" + qemus.dir().resolve("src-2.qmp") + ",server=on,wait=off"));
+                "-qmp", "unix:" + qemus.dir().resolve("src-2.qmp") + ",server=on,wait=off")));
         QemuProcess d = qemus.start(dstOnly.apply(common.apply(TestGuest.boot(qemus.qemu("dst").memoryMiB(ramMiB).paused(false),
                 cache(), workingSetMiB, rateMiBps)).incomingDefer(true).args("-serial", "file:" + qemus.dir().resolve("dst-serial.log"),
                 "-qmp", "unix:" + qemus.dir().resolve("dst-2.qmp") + ",server=on,wait=off")));

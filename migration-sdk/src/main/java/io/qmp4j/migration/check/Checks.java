@@ -122,12 +122,15 @@ public final class Checks {
 
     /**
      * @return for shared storage: every disk of the source is opened by the destination from the
-     *         same image file
+     *         same image file; for copy-storage: the precautions of {@link DiskSelection}
      */
     public static PreflightCheck storage() {
         return check("storage", ctx -> {
-            if (!(ctx.storage() instanceof Storage.Shared)) {
-                return List.of();
+            if (ctx.storage() instanceof Storage.Copy copy) {
+                DiskSelection sel = DiskSelection.resolve(ctx, copy);
+                List<String> p = new ArrayList<>(sel.problems());
+                p.addAll(sel.precautions());
+                return p;
             }
             Map<String, String> dst = new HashMap<>();
             for (BlockInfo b : ctx.query(ctx.destination(), new QueryBlock())) {

@@ -14,6 +14,7 @@ import io.qmp4j.core.QmpState;
 import io.qmp4j.core.command.Cont;
 import io.qmp4j.core.command.Migrate;
 import io.qmp4j.core.command.MigrateCancel;
+import io.qmp4j.core.command.MigrateContinue;
 import io.qmp4j.core.command.MigrateIncoming;
 import io.qmp4j.core.command.MigrateSetCapabilities;
 import io.qmp4j.core.command.MigrateSetParameters;
@@ -33,6 +34,7 @@ import io.qmp4j.core.command.Stop;
 import io.qmp4j.core.event.EventSubscription;
 import io.qmp4j.core.event.MigrationEvent;
 import io.qmp4j.core.event.QmpEvent;
+import io.qmp4j.migration.DiskCopy;
 import io.qmp4j.migration.MigrationException;
 import io.qmp4j.migration.MigrationHandle;
 import io.qmp4j.migration.MigrationPlan;
@@ -41,8 +43,10 @@ import io.qmp4j.migration.MigrationProgress.Phase;
 import io.qmp4j.migration.MigrationResult;
 import io.qmp4j.migration.MigrationResult.Outcome;
 import io.qmp4j.migration.PreflightException;
+import io.qmp4j.migration.Storage;
 import io.qmp4j.migration.TimeoutAction;
 import io.qmp4j.migration.check.Checks;
+import io.qmp4j.migration.check.DiskSelection;
 import io.qmp4j.migration.check.PreflightCheck;
 import io.qmp4j.migration.check.PreflightContext;
 import java.time.Duration;
@@ -88,6 +92,7 @@ public final class MigrationRunner implements MigrationHandle, Runnable {
     private volatile CommandLock srcLock;
     private volatile CommandLock dstLock;
     private boolean timeoutActionTaken;
+    private boolean switchoverContinued;
     private boolean sourceWasRunning;
     private long pass;
     private MigrationParameters savedSrcParams;
@@ -97,12 +102,14 @@ public final class MigrationRunner implements MigrationHandle, Runnable {
     private boolean srcChanged;
     private boolean dstChanged;
     private boolean dstTouched;
+    private StorageCopy storage;
 
     private MigrationRunner(MigrationPlan plan) {
         this.plan = plan;
         this.src = plan.source();
         this.dst = plan.destination();
-        this.progress = new MigrationProgress(Phase.PREFLIGHT, MigrationStatus.NONE, 0, 0, 0, 0, 0, 0, Duration.ZERO, 0, Duration.ZERO);
+        this.progress = new MigrationProgress(Phase.PREFLIGHT, MigrationStatus.NONE, 0, 0, 0, 0, 0, 0, Duration.ZERO, 0, Duration.ZERO,
+                List.of());
     }
 
     /** Starts a plan on a new daemon thread. */
@@ -147,6 +154,9 @@ public final class MigrationRunner implements MigrationHandle, Runnable {
             if (!plan.unsafe()) {
                 preflight();
             }
+            if (plan.storage() instanceof Storage.Copy copy) {
+                storage = resolveDisks(copy);
+            }
             try {
                 MigrationResult r = migrate(srcEvents, dstEvents);
                 completion.complete(r);
@@ -181,6 +191,23 @@ public final class MigrationRunner implements MigrationHandle, Runnable {
         }
     }
 
+    /** Which disks to copy: a selection that cannot be resolved is refused even when the plan is unsafe. */
+    private StorageCopy resolveDisks(Storage.Copy copy) {
+        DiskSelection sel;
+        try {
+            sel = DiskSelection.resolve(new PreflightContext(src, dst, plan.storage(), plan.stepTimeout()), copy);
+        } catch (Exception e) {
+            List<String> p = List.of("storage: could not list the disks: " + e.getMessage());
+            throw new PreflightException(p, result(Outcome.REFUSED, null, null, p));
+        }
+        if (!sel.problems().isEmpty()) {
+            throw new PreflightException(sel.problems(), result(Outcome.REFUSED, null, null, sel.problems()));
+        }
+        log.info("copy-storage: copying {}", sel.copied().stream().map(p -> p.source().id() + " (" + p.source().file() + " -> "
+                + p.destination().file() + ")").toList());
+        return new StorageCopy(src, dst, this::call, copy, plan.uri(), sel.copied());
+    }
+
     private MigrationResult migrate(EventSubscription srcEvents, EventSubscription dstEvents) throws Exception {
         update(Phase.SETUP, MigrationStatus.NONE, null);
         sourceWasRunning = call(src, new QueryStatus()).status() == RunState.RUNNING;
@@ -196,12 +223,19 @@ public final class MigrationRunner implements MigrationHandle, Runnable {
         if (!isEmpty(plan.destinationParameters())) {
             call(dst, new MigrateSetParameters(plan.destinationParameters()));
         }
+        if (storage != null) {
+            storage.prepareDestination(dst.schema().get(plan.stepTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .hasCommand("block-export-add"));
+        }
         call(dst, new MigrateIncoming(plan.uri().uri()));
 
         // Then the source (Perform).
         srcChanged = true;
         call(src, MigrateSetCapabilities.of(plan.sourceCapabilities()));
         call(src, new MigrateSetParameters(plan.sourceParameters()));
+        if (storage != null) {
+            copyDisks();
+        }
         if (cancelRequested) {
             throw new CancelledException("cancelled before the migration started");
         }
@@ -235,6 +269,13 @@ public final class MigrationRunner implements MigrationHandle, Runnable {
             if (status == MigrationStatus.COMPLETED) {
                 break;
             }
+            if (status == MigrationStatus.PRE_SWITCHOVER && storage != null && !cancelRequested && !switchoverContinued) {
+                // The source is paused: end the mirrors, each target now holds the source's data.
+                update(Phase.SWITCHOVER, status, null);
+                storage.completeAtSwitchover(plan.stepTimeout());
+                call(src, new MigrateContinue(MigrationStatus.PRE_SWITCHOVER.qapiName()));
+                switchoverContinued = true;
+            }
             // Once we asked for a cancel, the destination exits (QEMU 7.2) before the source
             // reports 'cancelled': that is the cancel going through, not a failure.
             boolean cancelling = cancelRequested || (timeoutActionTaken && plan.timeoutAction() == TimeoutAction.CANCEL);
@@ -262,10 +303,33 @@ public final class MigrationRunner implements MigrationHandle, Runnable {
             }
             if (now >= nextPoll) {
                 nextPoll = now + plan.pollInterval().toNanos();
+                if (storage != null && status == MigrationStatus.ACTIVE) {
+                    storage.poll(); // a mirror that fails while RAM moves fails the migration
+                }
                 sample(status);
             }
         }
         return switchover(dstEvents);
+    }
+
+    /** The storage phase: mirrors every copied disk until all are in sync (READY). */
+    private void copyDisks() throws Exception {
+        update(Phase.STORAGE, MigrationStatus.NONE, null);
+        storage.startMirrors();
+        while (true) {
+            if (cancelRequested) {
+                throw new CancelledException("cancelled while copying the disks");
+            }
+            if (dst.state() != QmpState.RUNNING) {
+                throw new IllegalStateException("the destination QEMU went away while the disks were copied");
+            }
+            boolean ready = storage.poll();
+            update(Phase.STORAGE, MigrationStatus.NONE, null);
+            if (ready) {
+                return;
+            }
+            Thread.sleep(Math.min(100, plan.pollInterval().toMillis()));
+        }
     }
 
     private void timeoutAction() throws Exception {
@@ -295,6 +359,9 @@ public final class MigrationRunner implements MigrationHandle, Runnable {
                 throw new IllegalStateException("the destination did not finish loading the migration within " + plan.stepTimeout());
             }
             Thread.sleep(20);
+        }
+        if (storage != null) {
+            storage.stopServer();
         }
         RunState dstState = call(dst, new QueryStatus()).status();
         if (dstState != RunState.RUNNING && sourceWasRunning) {
@@ -327,6 +394,9 @@ public final class MigrationRunner implements MigrationHandle, Runnable {
             } catch (Exception e) {
                 rolledBack.add("could not cancel the migration on the source: " + e.getMessage());
             }
+        }
+        if (storage != null) {
+            storage.rollback(rolledBack, plan.stepTimeout());
         }
         if (src.state() == QmpState.RUNNING) {
             try {
@@ -460,11 +530,11 @@ public final class MigrationRunner implements MigrationHandle, Runnable {
                     nz(ram.remaining()), nz(ram.total()), nz(ram.dirtyPagesRate()) * pageSize,
                     ram.mbps() == null ? 0 : (long) (ram.mbps() * 1_000_000 / 8),
                     Duration.ofMillis(nz(i.expectedDowntime())), (int) nz(i.cpuThrottlePercentage()),
-                    Duration.ofNanos(System.nanoTime() - startNanos));
+                    Duration.ofNanos(System.nanoTime() - startNanos), disks());
         } else {
             p = new MigrationProgress(phase, status, pass, p.transferredBytes(), p.remainingBytes(), p.totalBytes(),
                     p.dirtyBytesPerSecond(), p.throughputBytesPerSecond(), p.expectedDowntime(), p.cpuThrottlePercent(),
-                    Duration.ofNanos(System.nanoTime() - startNanos));
+                    Duration.ofNanos(System.nanoTime() - startNanos), disks());
         }
         progress = p;
         try {
@@ -498,7 +568,11 @@ public final class MigrationRunner implements MigrationHandle, Runnable {
                 Duration.ofMillis(info == null ? 0 : nz(info.downtime())),
                 Duration.ofMillis(info == null ? 0 : nz(info.setupTime())),
                 ram == null ? 0 : nz(ram.transferred()), ram == null ? pass : Math.max(pass, nz(ram.dirtySyncCount())),
-                plan.sourceParameters(), caps, timeoutActionTaken, rolledBack, errorClass, message);
+                plan.sourceParameters(), caps, timeoutActionTaken, rolledBack, errorClass, message, disks());
+    }
+
+    private List<DiskCopy> disks() {
+        return storage == null ? List.of() : storage.disks();
     }
 
     private static Map<String, Boolean> caps(List<MigrationCapabilityStatus> list) {
