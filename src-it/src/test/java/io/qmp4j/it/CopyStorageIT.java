@@ -19,6 +19,7 @@ import io.qmp4j.examples.qemu.Accelerator;
 import io.qmp4j.examples.qemu.QemuProcess;
 import io.qmp4j.examples.qemu.TestGuest;
 import io.qmp4j.migration.DiskCopy;
+import io.qmp4j.migration.ImageCreator;
 import io.qmp4j.migration.Migration;
 import io.qmp4j.migration.MigrationException;
 import io.qmp4j.migration.MigrationHandle;
@@ -307,6 +308,40 @@ class CopyStorageIT extends MigrationCase {
         assertSourceRunning(p);
         assertEquals(RunState.INMIGRATE, p.dst.execute(new QueryStatus()).get(5, TimeUnit.SECONDS).status());
         assertNoStorageLeftovers(p.src, p.dst);
+    }
+
+    @Test
+    void destinationImagesMadeThroughQmpReceiveTheCopy() throws Exception {
+        // Any QEMU on the destination host can make the images before the destination VM starts.
+        QemuProcess helper = qemus.start(qemus.qemu("helper").machine("none").paused(true));
+        QmpClient h = client(helper.qmp(), QmpClient.builder());
+        h.connect().get(10, TimeUnit.SECONDS);
+        Path raw = qemus.dir().resolve("made.raw");
+        ImageCreator.create(h, raw.toString(), "raw", 8L << 20).get(60, TimeUnit.SECONDS);
+        Img a = img("vblk0", "192M", "16M"); // the destination image is replaced below
+        ImageCreator.create(h, a.dst().toString(), "qcow2", 192L << 20).get(60, TimeUnit.SECONDS);
+        Throwable bad = failure(ImageCreator.create(h, qemus.dir().resolve("no/such/dir.qcow2").toString(), "qcow2", 1L << 20), 30);
+        assertTrue(bad.getMessage().contains("No such file or directory"), bad.toString());
+        h.close();
+        helper.close();
+        assertTrue(info(raw).contains("\"format\": \"raw\"") && info(raw).contains("\"virtual-size\": 8388608"), info(raw));
+        assertTrue(info(a.dst()).contains("\"format\": \"qcow2\"") && info(a.dst()).contains("\"virtual-size\": 201326592"),
+                info(a.dst()));
+
+        fill(a, "0x3c 0 64M", "0x4d 150M 40M");
+        VmPair p = pair(8, a);
+        MigrationResult r = migration(p, Storage.copyAll()).build().start().completion().get(120, TimeUnit.SECONDS);
+        assertTrue(r.succeeded());
+        assertGuestRunsOnDestination(p);
+        quit(p);
+        assertIdentical(a);
+    }
+
+    private static String info(Path image) throws Exception {
+        Process proc = new ProcessBuilder("qemu-img", "info", "-U", "--output=json", image.toString()).redirectErrorStream(true).start();
+        String out = new String(proc.getInputStream().readAllBytes());
+        assertTrue(proc.waitFor(30, TimeUnit.SECONDS));
+        return out;
     }
 
     // ------------------------------------------------------------------ cancel and failure
