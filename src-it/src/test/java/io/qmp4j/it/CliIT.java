@@ -9,8 +9,6 @@ import io.qmp4j.core.command.Cont;
 import io.qmp4j.core.command.QueryStatus;
 import io.qmp4j.core.command.RunState;
 import io.qmp4j.examples.cli.Qmp4jCli;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +16,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import picocli.CommandLine;
 
 /** The qmp4j command-line tool against real QEMU: exit codes and --json output. */
 @Timeout(180)
@@ -40,17 +37,8 @@ class CliIT extends RealQemuCase {
         }
     }
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Qmp4jCli.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    private static Cli.Run run(String... args) {
+        return Cli.run(args);
     }
 
     // The test's own clients hold the first monitors; the CLI uses the second ones.
@@ -65,18 +53,18 @@ class CliIT extends RealQemuCase {
     @Test
     void parameterCommandsLikeVirsh() throws Exception {
         assertEquals(0, run("migrate-setspeed", "--qmp", src(), "--bandwidth", "256").exit());
-        Run speed = run("migrate-getspeed", "--qmp", src());
+        Cli.Run speed = run("migrate-getspeed", "--qmp", src());
         assertEquals("256", speed.out().strip());
         assertEquals(0, run("migrate-setmaxdowntime", "--qmp", src(), "150").exit());
         assertEquals(0, run("migrate-set-parameters", "--qmp", src(), "multifd-channels=3", "cpu-throttle-tailslow=true").exit());
-        Run q = run("query-migrate-parameters", "--qmp", src(), "--json");
+        Cli.Run q = run("query-migrate-parameters", "--qmp", src(), "--json");
         assertEquals(0, q.exit());
         JsonNode p = M.readTree(q.out());
         assertEquals(256L << 20, p.get("max-bandwidth").asLong(), "QEMU's units: bytes/s");
         assertEquals(150, p.get("downtime-limit").asInt());
         assertEquals(3, p.get("multifd-channels").asInt());
         assertTrue(p.get("cpu-throttle-tailslow").asBoolean());
-        Run bad = run("migrate-set-parameters", "--qmp", src(), "compress-method=zstd");
+        Cli.Run bad = run("migrate-set-parameters", "--qmp", src(), "compress-method=zstd");
         assertEquals(Qmp4jCli.EXIT_USAGE, bad.exit());
         assertTrue(bad.err().contains("parameter 'compress-method' is not supported by this QEMU"), bad.err());
         assertEquals(1, bad.err().strip().lines().count(), "one clear line, no stack trace: " + bad.err());
@@ -85,27 +73,27 @@ class CliIT extends RealQemuCase {
 
     @Test
     void dirtyRateDomblklistRawAndEvents() throws Exception {
-        Run d = run("dirtyrate", "--qmp", src(), "--json");
+        Cli.Run d = run("dirtyrate", "--qmp", src(), "--json");
         assertEquals(0, d.exit(), d.err());
         JsonNode j = M.readTree(d.out());
         assertTrue(j.get("dirty-rate-mib-per-s").asLong() > 0, d.out());
         assertTrue(j.get("prediction").has("converges"), d.out());
-        Run human = run("dirtyrate", "--qmp", src(), "--bandwidth", "1");
+        Cli.Run human = run("dirtyrate", "--qmp", src(), "--bandwidth", "1");
         assertTrue(human.out().contains("Dirty rate:") && human.out().contains("At 1 MiB/s"), human.out());
 
-        Run blk = run("domblklist", "--qmp", src(), "--details");
+        Cli.Run blk = run("domblklist", "--qmp", src(), "--details");
         assertEquals(0, blk.exit(), blk.err());
         assertTrue(blk.out().startsWith("Target"), blk.out());
 
-        Run raw = run("qmp", "--qmp", src(), "{\"execute\": \"query-status\"}");
+        Cli.Run raw = run("qmp", "--qmp", src(), "{\"execute\": \"query-status\"}");
         assertEquals("running", M.readTree(raw.out()).get("status").asText());
         assertEquals(Qmp4jCli.EXIT_USAGE, run("qmp", "--qmp", src(), "not json").exit());
-        Run unknown = run("qmp", "--qmp", src(), "{\"execute\": \"no-such-command\"}");
+        Cli.Run unknown = run("qmp", "--qmp", src(), "{\"execute\": \"no-such-command\"}");
         assertEquals(Qmp4jCli.EXIT_FAILED, unknown.exit());
         assertTrue(unknown.err().contains("CommandNotFound"), unknown.err());
 
         // events: stop the guest through a second client while the CLI listens.
-        CompletableFuture<Run> events = CompletableFuture.supplyAsync(() -> run("events", "--qmp", src(), "--filter", "POWERDOWN",
+        CompletableFuture<Cli.Run> events = CompletableFuture.supplyAsync(() -> run("events", "--qmp", src(), "--filter", "POWERDOWN",
                 "--count", "1", "--duration", "30"));
         // QEMU sends every event to every monitor: the test's client asks for power-downs until the
         // CLI, which needs a moment to start and subscribe, has seen one.
@@ -114,14 +102,14 @@ class CliIT extends RealQemuCase {
             pair.src.execute(new io.qmp4j.core.command.SystemPowerdown()).get(5, TimeUnit.SECONDS);
             Thread.sleep(300);
         }
-        Run ev = events.get(60, TimeUnit.SECONDS);
+        Cli.Run ev = events.get(60, TimeUnit.SECONDS);
         assertEquals(0, ev.exit(), ev.err());
         assertTrue(ev.out().contains("\"event\":\"POWERDOWN\""), ev.out());
     }
 
     @Test
     void migrateWithJsonAndExitCodes() throws Exception {
-        Run r = run("migrate", "--source", src(), "--dest", dst(), "--uri", "unix:" + qemus.dir().resolve("m.sock"),
+        Cli.Run r = run("migrate", "--source", src(), "--dest", dst(), "--uri", "unix:" + qemus.dir().resolve("m.sock"),
                 "--live", "--max-downtime", "300", "--json");
         assertEquals(0, r.exit(), r.out() + r.err());
         JsonNode j = M.readTree(r.out());
@@ -131,7 +119,7 @@ class CliIT extends RealQemuCase {
         VmPair.awaitTicks(pair.dst, VmPair.status(pair.dst).ticks() + 1);
 
         // Migrating again from the now-postmigrate source: refused by the pre-flight checks, exit 2, JSON all the same.
-        Run again = run("migrate", "--source", src(), "--dest", dst(), "--uri", "unix:" + qemus.dir().resolve("m2.sock"), "--json");
+        Cli.Run again = run("migrate", "--source", src(), "--dest", dst(), "--uri", "unix:" + qemus.dir().resolve("m2.sock"), "--json");
         assertEquals(Qmp4jCli.EXIT_USAGE, again.exit(), again.out() + again.err());
         JsonNode k = M.readTree(again.out());
         assertEquals("refused", k.get("status").asText());
@@ -140,11 +128,11 @@ class CliIT extends RealQemuCase {
 
     @Test
     void failedMigrationExitsOneWithWhatWasRolledBack() throws Exception {
-        CompletableFuture<Run> f = CompletableFuture.supplyAsync(() -> run("migrate", "--source", src(), "--dest", dst(),
+        CompletableFuture<Cli.Run> f = CompletableFuture.supplyAsync(() -> run("migrate", "--source", src(), "--dest", dst(),
                 "--uri", "unix:" + qemus.dir().resolve("m.sock"), "--bandwidth", "8", "--json"));
         Thread.sleep(3000);
         pair.destination.signal("KILL");
-        Run r = f.get(120, TimeUnit.SECONDS);
+        Cli.Run r = f.get(120, TimeUnit.SECONDS);
         assertEquals(Qmp4jCli.EXIT_FAILED, r.exit(), r.out() + r.err());
         JsonNode j = M.readTree(r.out());
         assertEquals("failed", j.get("status").asText());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.qmp4j.core.QmpClient;
 import io.qmp4j.core.QmpCommand;
 import io.qmp4j.core.command.BlockDeviceInfo;
@@ -15,7 +16,7 @@ import io.qmp4j.core.command.QueryNamedBlockNodes;
 import io.qmp4j.core.command.QueryStatus;
 import io.qmp4j.core.command.Quit;
 import io.qmp4j.core.command.RunState;
-import io.qmp4j.examples.qemu.Accelerator;
+import io.qmp4j.examples.cli.Qmp4jCli;
 import io.qmp4j.examples.qemu.QemuProcess;
 import io.qmp4j.examples.qemu.TestGuest;
 import io.qmp4j.migration.DiskCopy;
@@ -342,6 +343,36 @@ class CopyStorageIT extends MigrationCase {
         String out = new String(proc.getInputStream().readAllBytes());
         assertTrue(proc.waitFor(30, TimeUnit.SECONDS));
         return out;
+    }
+
+    @Test
+    void theCliCopiesTheSelectedDiskAndRefusesTheSameImageWithExitTwo() throws Exception {
+        Img a = img("vblk0", "128M", "128M");
+        Img s = shared("vblk1", "32M");
+        fill(a, "0x21 0 48M");
+        VmPair p = pair(8, a, s);
+        String src = p.sourceMonitor2().toString();
+        String dst = p.destinationMonitor2().toString();
+        String uri = "tcp:127.0.0.1:" + (42000 + (int) (ProcessHandle.current().pid() % 2000) * 2);
+
+        // Every disk: vblk1 is one image opened by both ends, which copying would destroy.
+        Cli.Run refused = Cli.run("migrate", "--source", src, "--dest", dst, "--uri", uri, "--copy-storage-all", "--json");
+        assertEquals(Qmp4jCli.EXIT_USAGE, refused.exit(), refused.out() + refused.err());
+        JsonNode rj = new ObjectMapper().readTree(refused.out());
+        assertEquals("refused", rj.get("status").asText());
+        assertTrue(rj.get("error").asText().contains("disk 'vblk1': source and destination open the same image"), refused.out());
+
+        Cli.Run ok = Cli.run("migrate", "--source", src, "--dest", dst, "--uri", uri, "--copy-storage-all", "--migrate-disks", "vblk0",
+                "--json");
+        assertEquals(0, ok.exit(), ok.out() + ok.err());
+        JsonNode j = new ObjectMapper().readTree(ok.out());
+        assertEquals("completed", j.get("status").asText());
+        assertEquals(1, j.get("disks").size(), ok.out());
+        assertEquals("vblk0", j.get("disks").get(0).get("disk").asText());
+        assertTrue(j.get("disks").get(0).get("copied-bytes").asLong() >= 48L << 20, ok.out());
+        assertGuestRunsOnDestination(p);
+        quit(p);
+        assertIdentical(a);
     }
 
     // ------------------------------------------------------------------ cancel and failure

@@ -1,6 +1,7 @@
 package io.qmp4j.examples.cli;
 
 import io.qmp4j.core.command.BlockInfo;
+import io.qmp4j.migration.Disk;
 import io.qmp4j.core.command.QueryBlock;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,17 +39,16 @@ final class DomBlkListCommand implements Callable<Integer> {
                 out.printf("%-30s %s%n", "Target", "Source");
             }
             for (BlockInfo b : disks) {
-                String target = b.qdev() != null && !b.qdev().isEmpty() ? b.qdev() : b.device();
                 if (b.inserted() == null) {
-                    out.printf("%-30s %s%n", target, "-");
+                    out.printf("%-30s %s%n", b.qdev() != null && !b.qdev().isEmpty() ? b.qdev() : b.device(), "-");
                     continue;
                 }
-                String file = b.inserted().image().filename();
+                Disk d = Disk.of(List.of(b)).get(0);
                 if (details) {
-                    out.printf("%-30s %-10s %-8s %12d %-3s %-8s %s%n", target, b.inserted().nodeName(), b.inserted().drv(),
-                            b.inserted().image().virtualSize(), b.inserted().ro() ? "yes" : "no", storageKind(file), file);
+                    out.printf("%-30s %-10s %-8s %12d %-3s %-8s %s%n", d.id(), d.nodeName(), d.format(), d.virtualSize(),
+                            d.readOnly() ? "yes" : "no", storageKind(d.file()), d.file());
                 } else {
-                    out.printf("%-30s %s%n", target, file);
+                    out.printf("%-30s %s%n", d.id(), d.file());
                 }
             }
             return 0;

@@ -9,10 +9,12 @@ import io.qmp4j.migration.MigrationProgress;
 import io.qmp4j.migration.MigrationResult;
 import io.qmp4j.migration.MigrationUri;
 import io.qmp4j.migration.PreflightException;
+import io.qmp4j.migration.Storage;
 import io.qmp4j.migration.TimeoutAction;
 import io.qmp4j.core.command.MultiFdCompression;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +23,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** virsh {@code migrate}, shared storage. */
+/** virsh {@code migrate}: shared storage, or non-shared with {@code --copy-storage-all}. */
 @Command(name = "migrate", description = "Live-migrate a VM from the source QEMU to a destination QEMU started with -incoming defer.")
 final class MigrateCommand implements Callable<Integer> {
 
@@ -94,6 +96,28 @@ final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--comp-method", paramLabel = "zlib|zstd", description = "with --parallel: multifd compression; without: openEuler's compress-method")
     String compMethod;
 
+    @Option(names = "--copy-storage-all", description = "copy the disks too (non-shared storage), over NBD with block mirroring")
+    boolean copyStorageAll;
+
+    @Option(names = "--migrate-disks", split = ",", paramLabel = "DISK[,DISK…]",
+            description = "with --copy-storage-all: copy only these disks (device id, QOM path or node name, as domblklist shows)")
+    List<String> migrateDisks;
+
+    @Option(names = "--disks-uri", paramLabel = "URI",
+            description = "with --copy-storage-all: where the destination's NBD server listens, tcp:HOST:PORT or unix:PATH"
+                    + " (default: the host of --uri, its port + 1)")
+    String disksUri;
+
+    @Option(names = "--disks-port", paramLabel = "N", description = "with --copy-storage-all: the NBD port on the host of --uri")
+    Integer disksPort;
+
+    @Option(names = "--copy-storage-speed", paramLabel = "MiB/s", description = "with --copy-storage-all: speed limit of each disk's mirror")
+    Long copyStorageSpeed;
+
+    @Option(names = "--copy-storage-synchronous", description = "with --copy-storage-all: copy guest writes synchronously"
+            + " (copy-mode write-blocking), for guests that write faster than the link")
+    boolean copyStorageSynchronous;
+
     @Option(names = "--json", description = "print the result as one JSON object")
     boolean json;
 
@@ -137,6 +161,7 @@ final class MigrateCommand implements Callable<Integer> {
         if (!compressed && (compLevel != null || compThreads != null || decompThreads != null || compMethod != null)) {
             throw new IllegalArgumentException("--comp-level/--comp-threads/--decomp-threads/--comp-method need --compressed");
         }
+        b.storage(storage());
         if (compressed) {
             int level = compLevel != null ? compLevel : 1;
             if (parallel) {
@@ -152,6 +177,34 @@ final class MigrateCommand implements Callable<Integer> {
             }
         }
         return b;
+    }
+
+    private Storage storage() {
+        if (!copyStorageAll) {
+            if (migrateDisks != null || disksUri != null || disksPort != null || copyStorageSpeed != null || copyStorageSynchronous) {
+                throw new IllegalArgumentException("--migrate-disks/--disks-uri/--disks-port/--copy-storage-speed/"
+                        + "--copy-storage-synchronous need --copy-storage-all");
+            }
+            return Storage.shared();
+        }
+        Storage.Copy c = migrateDisks == null || migrateDisks.isEmpty() ? Storage.copyAll()
+                : Storage.copy(migrateDisks.toArray(String[]::new));
+        if (disksUri != null && disksPort != null) {
+            throw new IllegalArgumentException("give --disks-uri or --disks-port, not both");
+        }
+        if (disksUri != null) {
+            c = c.nbd(new MigrationUri(disksUri));
+        } else if (disksPort != null) {
+            MigrationUri u = new MigrationUri(uri);
+            if (!uri.startsWith("tcp:")) {
+                throw new IllegalArgumentException("--disks-port needs a tcp: --uri (for unix: give --disks-uri unix:PATH)");
+            }
+            c = c.nbd(MigrationUri.tcp(u.socketAddress().host(), disksPort));
+        }
+        if (copyStorageSpeed != null) {
+            c = c.mirrorSpeed(copyStorageSpeed << 20);
+        }
+        return c.writeBlocking(copyStorageSynchronous);
     }
 
     @Override
@@ -190,6 +243,8 @@ final class MigrateCommand implements Callable<Integer> {
                 }
                 out.printf("Migration completed: total %d ms, downtime %d ms, setup %d ms, %d bytes in %d passes%n",
                         r.totalTime().toMillis(), r.downtime().toMillis(), r.setupTime().toMillis(), r.transferredBytes(), r.passes());
+                r.disks().forEach(k -> out.printf("  disk %s: %d MiB copied in %d ms (%s -> %s)%n", k.disk(), k.copiedBytes() >> 20,
+                        k.elapsed().toMillis(), k.sourceFile(), k.destinationFile()));
             }
             return 0;
         }
@@ -200,6 +255,10 @@ final class MigrateCommand implements Callable<Integer> {
                 ? String.format("%-9s %5.1f %% pass %d  %d MiB/s  remaining %d MiB  dirty %d MiB/s  expected downtime %d ms",
                         p.status(), p.percent(), p.pass(), p.throughputBytesPerSecond() >> 20, p.remainingBytes() >> 20,
                         p.dirtyBytesPerSecond() >> 20, p.expectedDowntime().toMillis())
+                : p.phase() == MigrationProgress.Phase.STORAGE
+                ? String.format("disks     %5.1f %% %s", p.storagePercent(), String.join("  ", p.disks().stream()
+                        .map(d -> String.format("%s %d/%d MiB%s", d.disk(), d.copiedBytes() >> 20, d.totalBytes() >> 20,
+                                d.ready() ? " ready" : "")).toList()))
                 : p.phase().name().toLowerCase().replace('_', ' ');
         if (terminal) {
             out.print("\r" + String.format("%-100s", line));
@@ -221,6 +280,9 @@ final class MigrateCommand implements Callable<Integer> {
         o.set("capabilities", Common.JSON.valueToTree(r.capabilities()));
         o.set("parameters", Common.JSON.valueToTree(r.parameters()));
         o.set("rolled-back", Common.JSON.valueToTree(r.rolledBack()));
+        var disks = o.putArray("disks");
+        r.disks().forEach(d -> disks.addObject().put("disk", d.disk()).put("source", d.sourceFile())
+                .put("destination", d.destinationFile()).put("copied-bytes", d.copiedBytes()).put("time-ms", d.elapsed().toMillis()));
         r.errorClass().ifPresent(c -> o.put("error-class", c));
         r.errorMessage().ifPresent(m -> o.put("error", m));
         return o;

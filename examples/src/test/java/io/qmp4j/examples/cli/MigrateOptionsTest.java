@@ -10,6 +10,8 @@ import io.qmp4j.core.QmpResources;
 import io.qmp4j.core.command.MigrationCapability;
 import io.qmp4j.migration.Migration;
 import io.qmp4j.migration.MigrationPlan;
+import io.qmp4j.migration.MigrationUri;
+import io.qmp4j.migration.Storage;
 import io.qmp4j.migration.TimeoutAction;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -88,5 +90,33 @@ class MigrateOptionsTest {
         assertEquals(Qmp4jCli.EXIT_USAGE, cl.execute("migrate", "--source", "unix:/s"), "missing options: exit 2");
         assertEquals(Qmp4jCli.EXIT_USAGE, cl.execute("migrate", "--source", "unix:/s", "--dest", "unix:/d", "--uri", "ftp:x"));
         assertTrue(err.toString().contains("tcp:HOST:PORT or unix:PATH"), err.toString());
+    }
+
+    @Test
+    void copyStorageOptionsLikeVirsh() {
+        MigrationPlan all = plan("--source", "unix:/s", "--dest", "unix:/d", "--uri", "tcp:10.0.0.2:49152", "--copy-storage-all");
+        Storage.Copy c = (Storage.Copy) all.storage();
+        assertTrue(c.all());
+        assertEquals(new MigrationUri("tcp:10.0.0.2:49153"), c.nbdFor(all.uri()), "NBD on the migration host, port + 1");
+        assertEquals(Boolean.TRUE, all.sourceCapabilities().get(MigrationCapability.PAUSE_BEFORE_SWITCHOVER));
+
+        MigrationPlan some = plan("--source", "unix:/s", "--dest", "unix:/d", "--uri", "tcp:10.0.0.2:49152", "--copy-storage-all",
+                "--migrate-disks", "vblk0,/machine/peripheral/vblk1/virtio-backend", "--disks-port", "10809",
+                "--copy-storage-speed", "100", "--copy-storage-synchronous");
+        Storage.Copy s = (Storage.Copy) some.storage();
+        assertEquals(java.util.List.of("vblk0", "/machine/peripheral/vblk1/virtio-backend"), s.disks());
+        assertEquals(new MigrationUri("tcp:10.0.0.2:10809"), s.nbdFor(some.uri()));
+        assertEquals(100L << 20, s.mirrorSpeed());
+        assertTrue(s.writeBlocking());
+
+        MigrationPlan unix = plan("--source", "unix:/s", "--dest", "unix:/d", "--uri", "unix:/run/m.sock", "--copy-storage-all",
+                "--disks-uri", "unix:/run/nbd.sock");
+        assertEquals(new MigrationUri("unix:/run/nbd.sock"), ((Storage.Copy) unix.storage()).nbdFor(unix.uri()));
+
+        assertTrue(plan("--source", "unix:/s", "--dest", "unix:/d", "--uri", "unix:/m").storage() instanceof Storage.Shared);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> plan("--source", "unix:/s", "--dest", "unix:/d", "--uri",
+                "unix:/m", "--migrate-disks", "vblk0")).getMessage().contains("need --copy-storage-all"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> plan("--source", "unix:/s", "--dest", "unix:/d", "--uri",
+                "unix:/m", "--copy-storage-all", "--disks-port", "5")).getMessage().contains("--disks-port needs a tcp: --uri"));
     }
 }
