@@ -56,7 +56,9 @@ public final class Migration {
         QmpClient source;
         QmpClient destination;
         MigrationUri uri;
+        MigrationUri listenUri;
         Storage storage = Storage.shared();
+        TlsCredentials tls;
         Duration maxDowntime;
         long bandwidth = UNLIMITED_BANDWIDTH;
         Compression compression;
@@ -100,6 +102,30 @@ public final class Migration {
          */
         public Builder uri(MigrationUri uri) {
             this.uri = Objects.requireNonNull(uri, "uri");
+            return this;
+        }
+
+        /**
+         * Encrypts the migration stream (every multifd channel, and the NBD connections of a
+         * copy-storage migration) with x509 TLS, both ends authenticated (virsh {@code --tls}).
+         *
+         * @param credentials the certificates on both hosts
+         * @return this builder
+         */
+        public Builder tls(TlsCredentials credentials) {
+            this.tls = Objects.requireNonNull(credentials, "credentials");
+            return this;
+        }
+
+        /**
+         * Where the destination listens, when it is not where the source connects (a NAT, a
+         * proxy, a tunnel). Default: the {@link #uri(MigrationUri)}.
+         *
+         * @param listen the address the destination's {@code migrate-incoming} listens on
+         * @return this builder
+         */
+        public Builder listenUri(MigrationUri listen) {
+            this.listenUri = Objects.requireNonNull(listen, "listen");
             return this;
         }
 
@@ -311,6 +337,10 @@ public final class Migration {
             if (timeout != null && timeoutAction == TimeoutAction.POSTCOPY && (multifdChannels > 0 || compression != null)) {
                 throw new IllegalStateException("the post-copy timeout action cannot be combined with multifd or compression"
                         + " (QEMU 7.2 refuses postcopy-ram with them)");
+            }
+            if (tls != null && tls.hostname().isEmpty() && uri.uri().startsWith("unix:")) {
+                throw new IllegalStateException("TLS over a UNIX socket needs the name the destination's certificate carries:"
+                        + " TlsCredentials.hostname(…)");
             }
             if (storage instanceof Storage.Copy copy) {
                 MigrationUri nbd;

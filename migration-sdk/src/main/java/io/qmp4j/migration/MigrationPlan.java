@@ -25,7 +25,9 @@ public final class MigrationPlan {
     private final QmpClient source;
     private final QmpClient destination;
     private final MigrationUri uri;
+    private final MigrationUri listenUri;
     private final Storage storage;
+    private final Optional<TlsCredentials> tls;
     private final Optional<Duration> timeout;
     private final TimeoutAction timeoutAction;
     private final boolean unsafe;
@@ -43,7 +45,9 @@ public final class MigrationPlan {
         this.source = b.source;
         this.destination = b.destination;
         this.uri = b.uri;
+        this.listenUri = b.listenUri != null ? b.listenUri : b.uri;
         this.storage = b.storage;
+        this.tls = Optional.ofNullable(b.tls);
         this.timeout = Optional.ofNullable(b.timeout);
         this.timeoutAction = b.timeoutAction;
         this.unsafe = b.unsafe;
@@ -119,6 +123,14 @@ public final class MigrationPlan {
         if (b.xbzrleCacheBytes != null) {
             sp.xbzrleCacheSize(b.xbzrleCacheBytes);
         }
+        if (b.tls != null) {
+            sp.tlsCreds(MigrationRunner.TLS_ID);
+            b.tls.hostname().ifPresent(sp::tlsHostname);
+            dst.tlsCreds(MigrationRunner.TLS_ID);
+            if (!b.tls.authorizedClients().isEmpty()) {
+                dst.tlsAuthz(MigrationRunner.TLS_AUTHZ_ID);
+            }
+        }
         this.sourceParameters = sp.build();
         this.destinationParameters = dst.build();
     }
@@ -148,9 +160,19 @@ public final class MigrationPlan {
         return uri;
     }
 
+    /** @return where the destination listens (usually {@link #uri()}) */
+    public MigrationUri listenUri() {
+        return listenUri;
+    }
+
     /** @return the storage mode */
     public Storage storage() {
         return storage;
+    }
+
+    /** @return the TLS credentials, when the migration is encrypted */
+    public Optional<TlsCredentials> tls() {
+        return tls;
     }
 
     /** @return when the timeout action is taken, if ever */

@@ -5,12 +5,13 @@ import java.util.Objects;
 
 /**
  * Where a QMP monitor listens: a UNIX socket ({@code -qmp unix:PATH,server=on,wait=off}) or a
- * TCP port ({@code -qmp tcp:HOST:PORT,server=on,wait=off}). Only UNIX sockets can pass file
- * descriptors.
+ * TCP port ({@code -qmp tcp:HOST:PORT,server=on,wait=off}), plain or with TLS
+ * ({@code -chardev socket,host=H,port=P,server=on,wait=off,tls-creds=ID}). Only UNIX sockets can
+ * pass file descriptors.
  *
  * @since 0.1
  */
-public sealed interface QmpEndpoint permits QmpEndpoint.Unix, QmpEndpoint.Tcp {
+public sealed interface QmpEndpoint permits QmpEndpoint.Unix, QmpEndpoint.Tcp, QmpEndpoint.Tls {
 
     /**
      * @param path the socket's path; must not be {@code null}
@@ -27,6 +28,16 @@ public sealed interface QmpEndpoint permits QmpEndpoint.Unix, QmpEndpoint.Tcp {
      */
     static QmpEndpoint tcp(String host, int port) {
         return new Tcp(host, port);
+    }
+
+    /**
+     * @param host a host name or address literal; must not be {@code null}
+     * @param port a port, 1 to 65535
+     * @param tls the CA and client certificate; must not be {@code null}
+     * @return a TCP endpoint with TLS
+     */
+    static QmpEndpoint tls(String host, int port, QmpTls tls) {
+        return new Tls(host, port, tls);
     }
 
     /**
@@ -115,6 +126,30 @@ public sealed interface QmpEndpoint permits QmpEndpoint.Unix, QmpEndpoint.Tcp {
         @Override
         public String toString() {
             return "tcp:" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        }
+    }
+
+    /**
+     * A QMP monitor on a TCP port with TLS.
+     *
+     * @param host the host name or address literal
+     * @param port the port
+     * @param tls the CA and client certificate
+     */
+    record Tls(String host, int port, QmpTls tls) implements QmpEndpoint {
+        /**
+         * @param host the host; must not be {@code null} or empty
+         * @param port 1 to 65535
+         * @param tls must not be {@code null}
+         */
+        public Tls {
+            new Tcp(host, port); // the same checks
+            Objects.requireNonNull(tls, "tls");
+        }
+
+        @Override
+        public String toString() {
+            return "tls:" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
         }
     }
 }

@@ -15,6 +15,7 @@ import io.qmp4j.core.command.QueryStatus;
 import io.qmp4j.core.command.RunState;
 import io.qmp4j.core.event.QmpEvent;
 import io.qmp4j.migration.Storage;
+import io.qmp4j.migration.TlsCredentials;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,7 +37,7 @@ public final class Checks {
     /** @return every check below, in order */
     public static List<PreflightCheck> all() {
         return List.of(sourceRunning(), destinationWaiting(), sameMachineType(), sameCpuModel(), enoughDestinationVcpus(),
-                sameMemorySize(), storage());
+                sameMemorySize(), storage(), tls());
     }
 
     /** @return the source VM is running (or paused) and not rebooting or already migrated */
@@ -155,6 +156,21 @@ public final class Checks {
                 }
             }
             return p;
+        });
+    }
+
+    /**
+     * @return with TLS: the credentials this process can read are complete, current, signed by
+     *         the CA, and the server certificate carries the host name the source will check
+     */
+    public static PreflightCheck tls() {
+        return check("tls", ctx -> {
+            if (ctx.tls().isEmpty()) {
+                return List.of();
+            }
+            TlsCredentials t = ctx.tls().get();
+            String host = t.hostname().orElseGet(() -> ctx.uri().socketAddress().host());
+            return t.check(host, DiskSelection.isLocal(ctx.source().endpoint()) && DiskSelection.isLocal(ctx.destination().endpoint()));
         });
     }
 

@@ -181,7 +181,11 @@ public record DiskSelection(List<Pair> copied, List<String> problems, List<Strin
         return false;
     }
 
-    private static boolean isLocal(QmpEndpoint e) {
+    /**
+     * @param e a monitor's endpoint
+     * @return whether it is on this host (a UNIX socket or a loopback address)
+     */
+    static boolean isLocal(QmpEndpoint e) {
         if (e instanceof QmpEndpoint.Tcp t) {
             return t.host().equals("localhost") || t.host().startsWith("127.") || t.host().equals("::1");
         }

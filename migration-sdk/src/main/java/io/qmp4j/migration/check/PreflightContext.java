@@ -2,7 +2,10 @@ package io.qmp4j.migration.check;
 
 import io.qmp4j.core.QmpClient;
 import io.qmp4j.core.QmpCommand;
+import io.qmp4j.migration.MigrationUri;
 import io.qmp4j.migration.Storage;
+import io.qmp4j.migration.TlsCredentials;
+import java.util.Optional;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -14,10 +17,13 @@ import java.util.concurrent.TimeoutException;
  * @param source the source's client
  * @param destination the destination's client
  * @param storage the planned storage mode
+ * @param uri where the migration stream goes
+ * @param tls the TLS credentials, when the migration is encrypted
  * @param timeout the deadline of each query
  * @since 0.1
  */
-public record PreflightContext(QmpClient source, QmpClient destination, Storage storage, Duration timeout) {
+public record PreflightContext(QmpClient source, QmpClient destination, Storage storage, MigrationUri uri,
+                               Optional<TlsCredentials> tls, Duration timeout) {
 
     /**
      * Runs a query and waits for it.

@@ -24,6 +24,8 @@ import io.qmp4j.core.command.MigrationCapabilityStatus;
 import io.qmp4j.core.command.MigrationInfo;
 import io.qmp4j.core.command.MigrationParameters;
 import io.qmp4j.core.command.MigrationStatus;
+import io.qmp4j.core.command.ObjectAdd;
+import io.qmp4j.core.command.ObjectDel;
 import io.qmp4j.core.command.QueryMigrate;
 import io.qmp4j.core.command.QueryMigrateCapabilities;
 import io.qmp4j.core.command.QueryMigrateParameters;
@@ -45,6 +47,7 @@ import io.qmp4j.migration.MigrationResult.Outcome;
 import io.qmp4j.migration.PreflightException;
 import io.qmp4j.migration.Storage;
 import io.qmp4j.migration.TimeoutAction;
+import io.qmp4j.migration.TlsCredentials;
 import io.qmp4j.migration.check.Checks;
 import io.qmp4j.migration.check.DiskSelection;
 import io.qmp4j.migration.check.PreflightCheck;
@@ -71,6 +74,13 @@ import org.slf4j.LoggerFactory;
  * action, switchover, restore; or, on failure or cancel, the rollback.
  */
 public final class MigrationRunner implements MigrationHandle, Runnable {
+
+    /** Id of the {@code tls-creds-x509} object the SDK adds on each side. */
+    public static final String TLS_ID = "qmp4j-tls";
+    /** Id of the {@code authz-list} object on the destination. */
+    public static final String TLS_AUTHZ_ID = "qmp4j-tls-authz";
+    /** Id of the {@code secret} object holding the key password. */
+    public static final String TLS_SECRET_ID = "qmp4j-tls-pw";
 
     private static final Logger log = LoggerFactory.getLogger(MigrationRunner.class);
     private static final AtomicInteger THREADS = new AtomicInteger();
@@ -103,6 +113,8 @@ public final class MigrationRunner implements MigrationHandle, Runnable {
     private boolean dstChanged;
     private boolean dstTouched;
     private StorageCopy storage;
+    private final List<String> srcObjects = new ArrayList<>();
+    private final List<String> dstObjects = new ArrayList<>();
 
     private MigrationRunner(MigrationPlan plan) {
         this.plan = plan;
@@ -177,7 +189,7 @@ public final class MigrationRunner implements MigrationHandle, Runnable {
     }
 
     private void preflight() {
-        PreflightContext ctx = new PreflightContext(src, dst, plan.storage(), plan.stepTimeout());
+        PreflightContext ctx = new PreflightContext(src, dst, plan.storage(), plan.uri(), plan.tls(), plan.stepTimeout());
         List<String> problems = new ArrayList<>();
         for (PreflightCheck c : plan.checks()) {
             try {
@@ -195,7 +207,7 @@ public final class MigrationRunner implements MigrationHandle, Runnable {
     private StorageCopy resolveDisks(Storage.Copy copy) {
         DiskSelection sel;
         try {
-            sel = DiskSelection.resolve(new PreflightContext(src, dst, plan.storage(), plan.stepTimeout()), copy);
+            sel = DiskSelection.resolve(new PreflightContext(src, dst, plan.storage(), plan.uri(), plan.tls(), plan.stepTimeout()), copy);
         } catch (Exception e) {
             List<String> p = List.of("storage: could not list the disks: " + e.getMessage());
             throw new PreflightException(p, result(Outcome.REFUSED, null, null, p));
@@ -205,7 +217,9 @@ public final class MigrationRunner implements MigrationHandle, Runnable {
         }
         log.info("copy-storage: copying {}", sel.copied().stream().map(p -> p.source().id() + " (" + p.source().file() + " -> "
                 + p.destination().file() + ")").toList());
-        return new StorageCopy(src, dst, this::call, copy, plan.uri(), sel.copied());
+        return new StorageCopy(src, dst, this::call, copy, plan.uri(), sel.copied(), plan.tls().isPresent() ? TLS_ID : null,
+                plan.tls().filter(t -> !t.authorizedClients().isEmpty()).map(t -> TLS_AUTHZ_ID).orElse(null),
+                plan.tls().flatMap(TlsCredentials::hostname).orElse(null));
     }
 
     private MigrationResult migrate(EventSubscription srcEvents, EventSubscription dstEvents) throws Exception {
@@ -220,6 +234,7 @@ public final class MigrationRunner implements MigrationHandle, Runnable {
         dstChanged = true;
         dstTouched = true;
         call(dst, MigrateSetCapabilities.of(plan.destinationCapabilities()));
+        addTlsObjects(dst, dstObjects, "server");
         if (!isEmpty(plan.destinationParameters())) {
             call(dst, new MigrateSetParameters(plan.destinationParameters()));
         }
@@ -227,11 +242,12 @@ public final class MigrationRunner implements MigrationHandle, Runnable {
             storage.prepareDestination(dst.schema().get(plan.stepTimeout().toMillis(), TimeUnit.MILLISECONDS)
                     .hasCommand("block-export-add"));
         }
-        call(dst, new MigrateIncoming(plan.uri().uri()));
+        call(dst, new MigrateIncoming(plan.listenUri().uri()));
 
         // Then the source (Perform).
         srcChanged = true;
         call(src, MigrateSetCapabilities.of(plan.sourceCapabilities()));
+        addTlsObjects(src, srcObjects, "client");
         call(src, new MigrateSetParameters(plan.sourceParameters()));
         if (storage != null) {
             copyDisks();
@@ -312,6 +328,62 @@ public final class MigrationRunner implements MigrationHandle, Runnable {
         return switchover(dstEvents);
     }
 
+    /** The TLS objects of one side: the key password's secret, the credentials, the destination's authz list. */
+    private void addTlsObjects(QmpClient client, List<String> added, String endpoint) throws Exception {
+        if (plan.tls().isEmpty()) {
+            return;
+        }
+        TlsCredentials t = plan.tls().get();
+        String secret = null;
+        if (t.keyPasswordFile().isPresent()) {
+            call(client, ObjectAdd.secretFromFile(TLS_SECRET_ID, t.keyPasswordFile().get()));
+            added.add(TLS_SECRET_ID);
+            secret = TLS_SECRET_ID;
+        }
+        java.nio.file.Path dir = endpoint.equals("server") ? t.destinationDirectory() : t.sourceDirectory();
+        call(client, ObjectAdd.tlsCredsX509(TLS_ID, dir, endpoint, t.verifyPeer(), secret));
+        added.add(TLS_ID);
+        if (endpoint.equals("server") && !t.authorizedClients().isEmpty()) {
+            call(client, ObjectAdd.authzList(TLS_AUTHZ_ID, t.authorizedClients()));
+            added.add(TLS_AUTHZ_ID);
+        }
+    }
+
+    /**
+     * Deletes the TLS objects the migration added, newest first, where the QEMU still runs.
+     *
+     * @param record whether to list them in the rollback
+     * @param skipDestination whether the destination is about to be told to quit anyway
+     */
+    private void removeTlsObjects(boolean record, boolean skipDestination) {
+        for (QmpClient client : List.of(dst, src)) {
+            List<String> added = client == src ? srcObjects : dstObjects;
+            String side = client == src ? "source" : "destination";
+            if (added.isEmpty() || client.state() != QmpState.RUNNING || (client == dst && skipDestination)) {
+                added.clear();
+                continue;
+            }
+            for (int i = added.size() - 1; i >= 0; i--) {
+                String id = added.get(i);
+                try {
+                    call(client, new ObjectDel(id));
+                    if (record) {
+                        rolledBack.add("deleted the TLS object " + id + " on the " + side);
+                    }
+                } catch (Exception e) {
+                    if (client.state() != QmpState.RUNNING) {
+                        break; // it exited meanwhile (QEMU 7.2's destination does after a failed incoming migration)
+                    }
+                    log.warn("could not delete the TLS object {} on the {}: {}", id, side, e.getMessage());
+                    if (record) {
+                        rolledBack.add("could not delete the TLS object " + id + " on the " + side + ": " + e.getMessage());
+                    }
+                }
+            }
+            added.clear();
+        }
+    }
+
     /** The storage phase: mirrors every copied disk until all are in sync (READY). */
     private void copyDisks() throws Exception {
         update(Phase.STORAGE, MigrationStatus.NONE, null);
@@ -370,6 +442,7 @@ public final class MigrationRunner implements MigrationHandle, Runnable {
             call(dst, new Cont());
         }
         restore();
+        removeTlsObjects(false, false);
         return result(Outcome.COMPLETED, info, null);
     }
 
@@ -414,6 +487,7 @@ public final class MigrationRunner implements MigrationHandle, Runnable {
             dstChanged = false; // nothing to restore on a QEMU that is told to quit
         }
         restore();
+        removeTlsObjects(true, quitDestination);
         if (quitDestination && dstTouched) {
             if (dst.state() == QmpState.RUNNING) {
                 try {
@@ -506,7 +580,13 @@ public final class MigrationRunner implements MigrationHandle, Runnable {
     private String errorDesc() {
         try {
             MigrationInfo i = call(src, new QueryMigrate());
-            return i.errorDesc() != null ? i.errorDesc() : "(no reason given)";
+            String desc = i.errorDesc() != null ? i.errorDesc() : "(no reason given)";
+            if (plan.tls().isPresent() && desc.contains("TLS channel")) {
+                // What the source sees when the destination drops the handshake says nothing of why.
+                desc += " (the destination refused the TLS handshake: it does not trust the source's client certificate,"
+                        + " or tls-authz does not allow it; check the destination's ca-cert.pem)";
+            }
+            return desc;
         } catch (Exception e) {
             return "(" + e.getMessage() + ")";
         }

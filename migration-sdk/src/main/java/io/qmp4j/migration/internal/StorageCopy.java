@@ -57,9 +57,21 @@ final class StorageCopy {
     private final Storage.Copy copy;
     private final SocketAddress nbd;
     private final List<Mirror> mirrors = new ArrayList<>();
+    private final String tlsCreds;
+    private final String tlsAuthz;
+    private final String tlsHostname;
     private boolean serverStarted;
 
-    StorageCopy(QmpClient src, QmpClient dst, Calls calls, Storage.Copy copy, MigrationUri migrationUri, List<DiskSelection.Pair> pairs) {
+    /**
+     * @param tlsCreds the id of the {@code tls-creds-x509} object on each side, or null for plain NBD
+     * @param tlsAuthz the id of the destination's authz object, or null
+     * @param tlsHostname the name the NBD server's certificate must carry, or null for its host
+     */
+    StorageCopy(QmpClient src, QmpClient dst, Calls calls, Storage.Copy copy, MigrationUri migrationUri, List<DiskSelection.Pair> pairs,
+                String tlsCreds, String tlsAuthz, String tlsHostname) {
+        this.tlsCreds = tlsCreds;
+        this.tlsAuthz = tlsAuthz;
+        this.tlsHostname = tlsHostname;
         this.src = src;
         this.dst = dst;
         this.calls = calls;
@@ -72,7 +84,7 @@ final class StorageCopy {
 
     /** Destination: the NBD server and one writable export per disk (block-export-add, or nbd-server-add on QEMUs without it). */
     void prepareDestination(boolean hasBlockExportAdd) throws Exception {
-        calls.call(dst, new NbdServerStart(nbd));
+        calls.call(dst, new NbdServerStart(nbd, tlsCreds, tlsAuthz, null));
         serverStarted = true;
         for (Mirror m : mirrors) {
             String node = m.pair.destination().nodeName();
@@ -87,7 +99,11 @@ final class StorageCopy {
     /** Source: an NBD client node and a mirror job per disk. */
     void startMirrors() throws Exception {
         for (Mirror m : mirrors) {
-            calls.call(src, BlockdevAdd.nbd(m.id, nbd, m.id, null).withOption("read-only", false));
+            BlockdevAdd node = BlockdevAdd.nbd(m.id, nbd, m.id, tlsCreds).withOption("read-only", false);
+            if (tlsCreds != null && tlsHostname != null) {
+                node = node.withOption("tls-hostname", tlsHostname);
+            }
+            calls.call(src, node);
             m.nodeAdded = true;
             BlockdevMirror.Builder b = BlockdevMirror.builder(m.pair.source().nodeName(), m.id).jobId(m.id)
                     .sync(MirrorSyncMode.FULL).autoFinalize(true).autoDismiss(false);

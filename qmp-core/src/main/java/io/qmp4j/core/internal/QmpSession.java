@@ -128,6 +128,8 @@ public final class QmpSession extends ChannelInboundHandlerAdapter {
 
     // ---------------------------------------------------------------- connect
 
+    private io.netty.handler.ssl.SslContext sslContext;
+
     public CompletableFuture<Greeting> connect() {
         if (!state.compareAndSet(QmpState.IDLE, QmpState.CONNECTING)) {
             return CompletableFuture.failedFuture(new QmpStateException("connect", state.get(), QmpState.IDLE));
@@ -148,6 +150,10 @@ public final class QmpSession extends ChannelInboundHandlerAdapter {
                 // Registered already connected: see UnixNioChannel for why.
                 b.channelFactory(() -> new UnixNioChannel(socket));
                 cf = b.register();
+            } else if (endpoint instanceof QmpEndpoint.Tls tls) {
+                sslContext = TlsSupport.context(tls);
+                b.channel(NioSocketChannel.class).option(ChannelOption.TCP_NODELAY, true);
+                cf = b.connect(InetSocketAddress.createUnresolved(tls.host(), tls.port()));
             } else {
                 QmpEndpoint.Tcp tcp = (QmpEndpoint.Tcp) endpoint;
                 b.channel(NioSocketChannel.class).option(ChannelOption.TCP_NODELAY, true);
@@ -198,6 +204,10 @@ public final class QmpSession extends ChannelInboundHandlerAdapter {
     }
 
     private void install(Channel ch) {
+        if (sslContext != null && cfg.endpoint() instanceof QmpEndpoint.Tls tls) {
+            ch.pipeline().addLast("tls", TlsSupport.handler(sslContext, ch, tls));
+            ch.pipeline().addLast("tls-nudge", new TlsSupport.Nudge());
+        }
         ch.pipeline().addLast("framer", new JsonObjectDecoder(cfg.maxFrameBytes()));
         ch.pipeline().addLast("json", new JsonFrameDecoder(wire, prefix));
         ch.pipeline().addLast("qmp", this);
@@ -325,6 +335,18 @@ public final class QmpSession extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        // The SslHandler reports a failed handshake here before it closes the channel: keep the
+        // reason, so that connect() fails with it rather than with "closed before set up".
+        if (evt instanceof io.netty.handler.ssl.SslHandshakeCompletionEvent e && !e.isSuccess() && failure == null) {
+            failure = new QmpConnectException(cfg.endpoint(), "TLS handshake with " + cfg.endpoint() + " failed: "
+                    + TlsSupport.reason(e.cause()), e.cause());
+            log.warn("{}{}", prefix, failure.getMessage());
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         QmpException ex;
         if (cause instanceof TooLongFrameException) {
@@ -334,6 +356,9 @@ public final class QmpSession extends ChannelInboundHandlerAdapter {
             ex = new MalformedReplyException("malformed input from QEMU: " + cause.getMessage(), cause);
         } else if (cause instanceof QmpException q) {
             ex = q;
+        } else if (TlsSupport.isTlsFailure(cause) && state.get() != QmpState.RUNNING) {
+            ex = new QmpConnectException(cfg.endpoint(), "TLS handshake with " + cfg.endpoint() + " failed: "
+                    + TlsSupport.reason(cause), cause);
         } else if (cause instanceof IOException) {
             log.debug("{}I/O error: {}", prefix, cause.toString());
             ex = new QmpDisconnectedException("connection to " + cfg.endpoint() + " failed: " + cause.getMessage(), cause);
