@@ -141,4 +141,22 @@ class CliIT extends RealQemuCase {
         assertEquals(RunState.RUNNING, pair.src.execute(new QueryStatus()).get(5, TimeUnit.SECONDS).status(), "source runs");
         pair.src.execute(new Cont(), Duration.ofSeconds(5));
     }
+
+    @Test
+    void theShellRunsLinesAndCompletesFromTheSchema() throws Exception {
+        Process p = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), "io.qmp4j.examples.cli.Qmp4jCli", "shell", "--qmp", src(), "--history",
+                qemus.dir().resolve("history").toString(), "--no-events").redirectErrorStream(true).start();
+        try (var in = p.getOutputStream()) {
+            in.write(("query-status\nqom-list path=/machine/peripheral\nno-such-command\nmigrate uri\n"
+                    + "{\"execute\": \"query-name\"}\n.exit\n").getBytes());
+        }
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("\"status\" : \"running\""), out);
+        assertTrue(out.contains("error: CommandNotFound"), out);
+        assertTrue(out.contains("error: 'uri' is not key=value"), out);
+        assertTrue(java.nio.file.Files.readString(qemus.dir().resolve("history")).contains("query-status"), "history saved");
+    }
 }

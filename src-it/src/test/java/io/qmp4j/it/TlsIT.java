@@ -19,6 +19,7 @@ import io.qmp4j.core.command.Quit;
 import io.qmp4j.core.command.RunState;
 import io.qmp4j.core.command.Stop;
 import io.qmp4j.core.event.QmpEvent;
+import io.qmp4j.examples.qemu.LoopbackPorts;
 import io.qmp4j.examples.qemu.QemuProcess;
 import io.qmp4j.examples.tls.Certificates;
 import io.qmp4j.migration.Migration;
@@ -29,9 +30,6 @@ import io.qmp4j.migration.PreflightException;
 import io.qmp4j.migration.Storage;
 import io.qmp4j.migration.TlsCredentials;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -73,24 +71,8 @@ class TlsIT extends MigrationCase {
         good = ca1.issueAll(certs.resolve("good"), List.of("localhost", "127.0.0.1"));
     }
 
-    /** Two free loopback ports in a row (migration, NBD). */
     private static int freePorts() throws IOException {
-        for (int i = 0; i < 50; i++) {
-            int p;
-            try (ServerSocket s = new ServerSocket()) {
-                s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-                p = s.getLocalPort();
-            }
-            if (p < 65535) {
-                try (ServerSocket s = new ServerSocket()) {
-                    s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), p + 1));
-                    return p;
-                } catch (IOException busy) {
-                    // try another
-                }
-            }
-        }
-        throw new IOException("no two free ports in a row");
+        return LoopbackPorts.freePair();
     }
 
     private VmPair pair() throws Exception {
@@ -174,6 +156,48 @@ class TlsIT extends MigrationCase {
         }
         assertTrue(p.source.awaitExit(Duration.ofSeconds(15)) && p.destination.awaitExit(Duration.ofSeconds(15)));
         runTool("qemu-img", "compare", "-q", src.toString(), dst.toString());
+    }
+
+    @Test
+    void encryptedKeysAndTlsAuthzAllowOnlyTheNamedClient() throws Exception {
+        Path dir = certs.resolve("encrypted-" + System.nanoTime());
+        Files.createDirectories(dir);
+        Path password = dir.resolve("key.pass");
+        Files.writeString(password, "correct horse battery staple");
+        ca1.copyCa(dir);
+        ca1.issue(dir, "server", List.of("localhost", "127.0.0.1"), Certificates.validFrom(), Certificates.validTo(),
+                Optional.of(password));
+        ca1.issue(dir, "client", List.of("qmp4j-client"), Certificates.validFrom(), Certificates.validTo(), Optional.of(password));
+        assertTrue(Files.readString(dir.resolve("server-key.pem")).contains("ENCRYPTED PRIVATE KEY"));
+        TlsCredentials tls = TlsCredentials.of(dir).keyPasswordFile(password);
+
+        VmPair p = pair();
+        MigrationResult r = migration(p, tls.authorize("CN=qmp4j-client,O=qmp4j test")).build().start().completion()
+                .get(120, TimeUnit.SECONDS);
+        assertTrue(r.succeeded());
+        assertGuestRunsOnDestination(p);
+        assertNoTlsLeft(p.src);
+        assertNoTlsLeft(p.dst);
+
+        VmPair q = pair();
+        MigrationException e = failure(migration(q, tls.authorize("CN=someone-else,O=qmp4j test")).build().start().completion());
+        assertTrue(e.getMessage().contains("the destination refused the TLS handshake"), e.getMessage());
+        assertEquals(RunState.RUNNING, q.src.execute(new QueryStatus()).get(5, TimeUnit.SECONDS).status());
+        assertNoTlsLeft(q.src);
+    }
+
+    @Test
+    void theCliMigratesWithTls() throws Exception {
+        VmPair p = pair();
+        Cli.Run r = Cli.run("migrate", "--source", p.sourceMonitor2().toString(), "--dest", p.destinationMonitor2().toString(),
+                "--uri", "tcp:127.0.0.1:" + freePorts(), "--tls", "--tls-dir", good.toString(), "--parallel", "--json");
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertEquals("completed", new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out()).get("status").asText());
+        assertGuestRunsOnDestination(p);
+        Cli.Run bad = Cli.run("migrate", "--source", p.sourceMonitor2().toString(), "--dest", p.destinationMonitor2().toString(),
+                "--uri", "tcp:127.0.0.1:1", "--tls", "--tls-dir", certs.resolve("nowhere").toString());
+        assertEquals(2, bad.exit(), bad.out() + bad.err());
+        assertTrue(bad.err().contains("the TLS directory " + certs.resolve("nowhere") + " does not exist"), bad.err());
     }
 
     // ------------------------------------------------------------------ bad credentials

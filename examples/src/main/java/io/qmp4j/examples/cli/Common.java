@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.qmp4j.core.QmpClient;
 import io.qmp4j.core.QmpEndpoint;
+import io.qmp4j.core.QmpTls;
+import java.nio.file.Path;
 import io.qmp4j.core.QmpException;
 import io.qmp4j.core.QmpResources;
 import java.time.Duration;
@@ -22,10 +24,31 @@ final class Common {
     private Common() {
     }
 
+    /** Where libvirt keeps QEMU's x509 credentials. */
+    static final String DEFAULT_TLS_DIR = "/etc/pki/qemu";
+
+    /**
+     * @param text unix:PATH, tcp:HOST:PORT or tls:HOST:PORT
+     * @param tlsDir the credentials of a tls: endpoint
+     * @return the endpoint
+     */
+    static QmpEndpoint endpoint(String text, String tlsDir) {
+        if (text.startsWith("tls:")) {
+            QmpEndpoint.Tcp t = (QmpEndpoint.Tcp) QmpEndpoint.parse("tcp:" + text.substring("tls:".length()));
+            return QmpEndpoint.tls(t.host(), t.port(), QmpTls.fromDirectory(Path.of(tlsDir)));
+        }
+        return QmpEndpoint.parse(text);
+    }
+
     /** Options of commands that talk to one monitor. */
     static class Monitor {
-        @Option(names = "--qmp", required = true, paramLabel = "EP", description = "the QMP monitor: unix:PATH or tcp:HOST:PORT")
+        @Option(names = "--qmp", required = true, paramLabel = "EP",
+                description = "the QMP monitor: unix:PATH, tcp:HOST:PORT, or tls:HOST:PORT (QEMU's chardev with tls-creds)")
         String qmp;
+
+        @Option(names = "--qmp-tls-dir", paramLabel = "DIR", defaultValue = DEFAULT_TLS_DIR,
+                description = "for tls: monitors, the CA and client certificate in QEMU's layout (default: ${DEFAULT-VALUE})")
+        String qmpTlsDir;
 
         @Option(names = "--verbose", description = "print stack traces of errors")
         boolean verbose;
@@ -39,10 +62,14 @@ final class Common {
         final QmpResources resources = QmpResources.create();
         final QmpClient client;
 
-        Session(String endpoint, int connectTimeoutSeconds) throws Exception {
+        Session(Monitor m) throws Exception {
+            this(m.qmp, m.connectTimeout, m.qmpTlsDir);
+        }
+
+        Session(String endpoint, int connectTimeoutSeconds, String tlsDir) throws Exception {
             QmpEndpoint ep;
             try {
-                ep = QmpEndpoint.parse(endpoint);
+                ep = endpoint(endpoint, tlsDir);
             } catch (IllegalArgumentException e) {
                 resources.close();
                 throw e;

@@ -50,7 +50,7 @@ final class DirtyRateCommand implements Callable<Integer> {
         if (m == DirtyRateMeasureMode.UNKNOWN) {
             throw new IllegalArgumentException("--mode " + mode + ": expected page-sampling, dirty-ring or dirty-bitmap");
         }
-        try (Common.Session s = new Common.Session(monitor.qmp, monitor.connectTimeout)) {
+        try (Common.Session s = new Common.Session(monitor)) {
             DirtyRate rate = Common.get(DirtyRateMeter.measure(s.client, Duration.ofSeconds(calcTime), m, samplePages));
             long ram = Common.get(s.client.execute(new QueryMemorySizeSummary())).baseMemory();
             var params = Common.get(s.client.execute(new QueryMigrateParameters()));

@@ -30,7 +30,7 @@ final class DomBlkListCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (Common.Session s = new Common.Session(monitor.qmp, monitor.connectTimeout)) {
+        try (Common.Session s = new Common.Session(monitor)) {
             List<BlockInfo> disks = Common.get(s.client.execute(new QueryBlock()));
             var out = spec.commandLine().getOut();
             if (details) {

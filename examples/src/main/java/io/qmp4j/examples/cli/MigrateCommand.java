@@ -11,8 +11,10 @@ import io.qmp4j.migration.MigrationUri;
 import io.qmp4j.migration.PreflightException;
 import io.qmp4j.migration.Storage;
 import io.qmp4j.migration.TimeoutAction;
+import io.qmp4j.migration.TlsCredentials;
 import io.qmp4j.core.command.MultiFdCompression;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -23,7 +25,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** virsh {@code migrate}: shared storage, or non-shared with {@code --copy-storage-all}. */
+/** virsh {@code migrate}: shared storage, or non-shared with {@code --copy-storage-all}; {@code --tls} encrypts. */
 @Command(name = "migrate", description = "Live-migrate a VM from the source QEMU to a destination QEMU started with -incoming defer.")
 final class MigrateCommand implements Callable<Integer> {
 
@@ -118,6 +120,31 @@ final class MigrateCommand implements Callable<Integer> {
             + " (copy-mode write-blocking), for guests that write faster than the link")
     boolean copyStorageSynchronous;
 
+    @Option(names = "--tls", description = "encrypt the migration (and the disks' NBD connections) with x509 TLS")
+    boolean tls;
+
+    @Option(names = "--tls-dir", paramLabel = "DIR", description = "with --tls: the credentials directory in QEMU's layout, the same"
+            + " path on both hosts (default: " + Common.DEFAULT_TLS_DIR + ")")
+    String tlsDir;
+
+    @Option(names = "--tls-source-dir", paramLabel = "DIR", description = "with --tls: the source's own directory, when it differs")
+    String tlsSourceDir;
+
+    @Option(names = "--tls-hostname", paramLabel = "NAME", description = "with --tls: the name the destination's certificate carries"
+            + " (default: the host of --uri)")
+    String tlsHostname;
+
+    @Option(names = "--tls-authz", paramLabel = "DN", description = "with --tls: a client certificate name the destination accepts"
+            + " (repeatable; default: any the CA signed)")
+    List<String> tlsAuthz;
+
+    @Option(names = "--tls-key-password-file", paramLabel = "FILE", description = "with --tls: a file holding the private keys' password")
+    String tlsKeyPasswordFile;
+
+    @Option(names = "--qmp-tls-dir", paramLabel = "DIR", defaultValue = Common.DEFAULT_TLS_DIR,
+            description = "for tls:HOST:PORT monitors: the CA and client certificate (default: ${DEFAULT-VALUE})")
+    String qmpTlsDir;
+
     @Option(names = "--json", description = "print the result as one JSON object")
     boolean json;
 
@@ -162,6 +189,7 @@ final class MigrateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--comp-level/--comp-threads/--decomp-threads/--comp-method need --compressed");
         }
         b.storage(storage());
+        tls().ifPresent(b::tls);
         if (compressed) {
             int level = compLevel != null ? compLevel : 1;
             if (parallel) {
@@ -177,6 +205,31 @@ final class MigrateCommand implements Callable<Integer> {
             }
         }
         return b;
+    }
+
+    private java.util.Optional<TlsCredentials> tls() {
+        if (!tls) {
+            if (tlsDir != null || tlsSourceDir != null || tlsHostname != null || tlsAuthz != null || tlsKeyPasswordFile != null) {
+                throw new IllegalArgumentException("--tls-dir/--tls-source-dir/--tls-hostname/--tls-authz/--tls-key-password-file"
+                        + " need --tls");
+            }
+            return java.util.Optional.empty();
+        }
+        Path dir = Path.of(tlsDir != null ? tlsDir : Common.DEFAULT_TLS_DIR);
+        TlsCredentials t = TlsCredentials.of(dir);
+        if (tlsSourceDir != null) {
+            t = t.directories(Path.of(tlsSourceDir), dir);
+        }
+        if (tlsHostname != null) {
+            t = t.hostname(tlsHostname);
+        }
+        if (tlsAuthz != null) {
+            t = t.authorize(tlsAuthz.toArray(String[]::new));
+        }
+        if (tlsKeyPasswordFile != null) {
+            t = t.keyPasswordFile(Path.of(tlsKeyPasswordFile));
+        }
+        return java.util.Optional.of(t);
     }
 
     private Storage storage() {
@@ -213,7 +266,7 @@ final class MigrateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         boolean terminal = System.console() != null && !json;
-        try (Common.Session s = new Common.Session(source, 10); Common.Session d = new Common.Session(dest, 10)) {
+        try (Common.Session s = new Common.Session(source, 10, qmpTlsDir); Common.Session d = new Common.Session(dest, 10, qmpTlsDir)) {
             b.source(s.client).destination(d.client);
             if (!json) {
                 b.progressListener(p -> printProgress(out, p, terminal));

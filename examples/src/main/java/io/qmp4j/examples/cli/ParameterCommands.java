@@ -37,7 +37,7 @@ final class ParameterCommands {
             if (ms <= 0) {
                 throw new IllegalArgumentException("downtime " + ms + " ms is not positive");
             }
-            try (Common.Session s = new Common.Session(monitor.qmp, monitor.connectTimeout)) {
+            try (Common.Session s = new Common.Session(monitor)) {
                 Common.get(s.client.execute(new MigrateSetParameters(MigrationParameters.builder().downtimeLimit(ms).build())));
                 return 0;
             }
@@ -56,7 +56,7 @@ final class ParameterCommands {
             if (mib <= 0) {
                 throw new IllegalArgumentException("bandwidth " + mib + " MiB/s is not positive");
             }
-            try (Common.Session s = new Common.Session(monitor.qmp, monitor.connectTimeout)) {
+            try (Common.Session s = new Common.Session(monitor)) {
                 Common.get(s.client.execute(new MigrateSetParameters(MigrationParameters.builder()
                         .maxBandwidth(MigrationParameters.mebibytesPerSecond(mib)).build())));
                 return 0;
@@ -73,7 +73,7 @@ final class ParameterCommands {
 
         @Override
         public Integer call() throws Exception {
-            try (Common.Session s = new Common.Session(monitor.qmp, monitor.connectTimeout)) {
+            try (Common.Session s = new Common.Session(monitor)) {
                 long bw = Common.get(s.client.execute(new QueryMigrateParameters())).maxBandwidth();
                 spec.commandLine().getOut().println(bw >> 20);
                 return 0;
@@ -106,7 +106,7 @@ final class ParameterCommands {
                     args.put(key, v);
                 }
             }
-            try (Common.Session s = new Common.Session(monitor.qmp, monitor.connectTimeout)) {
+            try (Common.Session s = new Common.Session(monitor)) {
                 // Checked against this QEMU's schema (vendor parameters included), then sent as given.
                 List<String> problems = Common.get(s.client.schema()).check("migrate-set-parameters", args);
                 if (!problems.isEmpty()) {
@@ -129,7 +129,7 @@ final class ParameterCommands {
 
         @Override
         public Integer call() throws Exception {
-            try (Common.Session s = new Common.Session(monitor.qmp, monitor.connectTimeout)) {
+            try (Common.Session s = new Common.Session(monitor)) {
                 JsonNode p = Common.get(s.client.executeRaw("query-migrate-parameters", null));
                 if (json) {
                     spec.commandLine().getOut().println(Common.JSON.writeValueAsString(p));
@@ -152,7 +152,7 @@ final class ParameterCommands {
 
         @Override
         public Integer call() throws Exception {
-            try (Common.Session s = new Common.Session(monitor.qmp, monitor.connectTimeout)) {
+            try (Common.Session s = new Common.Session(monitor)) {
                 Common.get(s.client.execute(new MigrateCancel()));
                 return 0;
             }

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         subcommands = {DirtyRateCommand.class, MigrateCommand.class, ParameterCommands.SetMaxDowntime.class,
                 ParameterCommands.SetSpeed.class, ParameterCommands.GetSpeed.class, ParameterCommands.SetParameters.class,
                 ParameterCommands.QueryParameters.class, ParameterCommands.Cancel.class, DomBlkListCommand.class,
-                RawCommands.Qmp.class, RawCommands.Events.class, CommandLine.HelpCommand.class})
+                RawCommands.Qmp.class, RawCommands.Events.class, ShellCommand.class, CommandLine.HelpCommand.class})
 public final class Qmp4jCli {
 
     /** Bad usage or a refused pre-flight check. */

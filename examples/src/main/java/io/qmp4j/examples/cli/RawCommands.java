@@ -45,7 +45,7 @@ final class RawCommands {
             if (args != null && !args.isObject()) {
                 throw new IllegalArgumentException("\"arguments\" must be an object");
             }
-            try (Common.Session s = new Common.Session(monitor.qmp, monitor.connectTimeout)) {
+            try (Common.Session s = new Common.Session(monitor)) {
                 JsonNode r = Common.get(s.client.executeRaw(cmd.get("execute").asText(), (ObjectNode) args));
                 spec.commandLine().getOut().println(Common.JSON.writeValueAsString(r));
                 return 0;
@@ -68,7 +68,7 @@ final class RawCommands {
 
         @Override
         public Integer call() throws Exception {
-            try (Common.Session s = new Common.Session(monitor.qmp, monitor.connectTimeout);
+            try (Common.Session s = new Common.Session(monitor);
                  EventSubscription sub = s.client.events().subscribe(names == null ? Set.of() : Set.copyOf(names))) {
                 long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.SECONDS.toNanos(duration);
                 int seen = 0;

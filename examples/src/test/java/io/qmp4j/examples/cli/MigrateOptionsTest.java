@@ -12,6 +12,7 @@ import io.qmp4j.migration.Migration;
 import io.qmp4j.migration.MigrationPlan;
 import io.qmp4j.migration.MigrationUri;
 import io.qmp4j.migration.Storage;
+import io.qmp4j.migration.TlsCredentials;
 import io.qmp4j.migration.TimeoutAction;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -118,5 +119,26 @@ class MigrateOptionsTest {
                 "unix:/m", "--migrate-disks", "vblk0")).getMessage().contains("need --copy-storage-all"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> plan("--source", "unix:/s", "--dest", "unix:/d", "--uri",
                 "unix:/m", "--copy-storage-all", "--disks-port", "5")).getMessage().contains("--disks-port needs a tcp: --uri"));
+    }
+
+    @Test
+    void tlsOptionsLikeVirsh() {
+        MigrationPlan p = plan("--source", "unix:/s", "--dest", "unix:/d", "--uri", "tcp:10.0.0.2:49152", "--tls", "--parallel",
+                "--tls-dir", "/pki", "--tls-hostname", "dst.example", "--tls-authz", "CN=src", "--tls-key-password-file", "/pki/pw");
+        TlsCredentials t = p.tls().orElseThrow();
+        assertEquals(Path.of("/pki"), t.destinationDirectory());
+        assertEquals(Path.of("/pki"), t.sourceDirectory());
+        assertEquals("dst.example", t.hostname().orElseThrow());
+        assertEquals(java.util.List.of("CN=src"), t.authorizedClients());
+        assertEquals(Path.of("/pki/pw"), t.keyPasswordFile().orElseThrow());
+        assertEquals("qmp4j-tls", p.sourceParameters().tlsCreds());
+        assertEquals("dst.example", p.sourceParameters().tlsHostname());
+        assertEquals("qmp4j-tls-authz", p.destinationParameters().tlsAuthz());
+        assertEquals(Path.of("/etc/pki/qemu"), plan("--source", "unix:/s", "--dest", "unix:/d", "--uri", "tcp:h:1", "--tls").tls()
+                .orElseThrow().sourceDirectory(), "libvirt's directory by default");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> plan("--source", "unix:/s", "--dest", "unix:/d", "--uri",
+                "tcp:h:1", "--tls-dir", "/x")).getMessage().contains("need --tls"));
+        assertTrue(assertThrows(IllegalStateException.class, () -> plan("--source", "unix:/s", "--dest", "unix:/d", "--uri",
+                "unix:/m", "--tls")).getMessage().contains("TLS over a UNIX socket needs"));
     }
 }

@@ -1,0 +1,94 @@
+package io.qmp4j.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The README's main job, end to end, as a separate JVM: three migrations succeed, and neither a
+ * finished run nor one interrupted with Ctrl-C (SIGINT) leaves a QEMU process or a file behind.
+ */
+@Timeout(400)
+class DemoIT {
+
+    private record Run(Process process, StringBuffer out, CompletableFuture<Void> done) {
+    }
+
+    private static Run start(Path tmp) throws IOException {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"), "io.qmp4j.examples.Demo")
+                .redirectErrorStream(true).start();
+        StringBuffer out = new StringBuffer();
+        CompletableFuture<Void> done = CompletableFuture.runAsync(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    out.append(line).append('\n');
+                }
+            } catch (IOException e) {
+                out.append("(reading failed: ").append(e).append(")\n");
+            }
+        });
+        return new Run(p, out, done);
+    }
+
+    private static Path tmp(String name) throws IOException {
+        Path base = Path.of(System.getProperty("qmp4j.it.workdir", System.getProperty("java.io.tmpdir")));
+        Files.createDirectories(base);
+        return Files.createTempDirectory(base, name);
+    }
+
+    /** Nothing left but the guest-kernel cache, and no QEMU started from this directory. */
+    private static void assertNothingLeft(Path tmp, String output) throws IOException {
+        try (Stream<Path> s = Files.walk(tmp)) {
+            List<String> left = s.filter(p -> !p.equals(tmp) && !tmp.relativize(p).startsWith("qmp4j-cache"))
+                    .map(p -> tmp.relativize(p).toString()).toList();
+            assertEquals(List.of(), left, "files the demo left in " + tmp + "\n" + output);
+        }
+        List<String> qemus = ProcessHandle.allProcesses().map(h -> h.info().commandLine().orElse(""))
+                .filter(c -> c.contains("qemu-system") && c.contains(tmp.toString())).toList();
+        assertEquals(List.of(), qemus, "QEMU processes the demo left");
+    }
+
+    @Test
+    void threeMigrationsSucceedAndNothingIsLeftBehind() throws Exception {
+        Path tmp = tmp("demo");
+        Run run = start(tmp);
+        assertTrue(run.process().waitFor(300, TimeUnit.SECONDS), "the demo finished within 300 s");
+        run.done().get(10, TimeUnit.SECONDS);
+        String out = run.out().toString();
+        System.out.println(out);
+        assertEquals(0, run.process().exitValue(), out);
+        assertTrue(out.contains("[1/3]") && out.contains("[2/3]") && out.contains("[3/3]"), out);
+        assertTrue(out.contains("Images are identical."), out);
+        assertTrue(out.contains("OK: three live migrations"), out);
+        assertNothingLeft(tmp, out);
+    }
+
+    @Test
+    void ctrlCDuringTheCopyStorageMigrationCleansUp() throws Exception {
+        Path tmp = tmp("demo-int");
+        Run run = start(tmp);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(200);
+        while (!run.out().toString().contains("[2/3]") && run.process().isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertTrue(run.out().toString().contains("[2/3]"), run.out().toString());
+        new ProcessBuilder("kill", "-INT", Long.toString(run.process().pid())).start().waitFor(10, TimeUnit.SECONDS);
+        assertTrue(run.process().waitFor(60, TimeUnit.SECONDS), "the demo exits on SIGINT");
+        run.done().get(10, TimeUnit.SECONDS);
+        Thread.sleep(500); // QEMUs killed by PID are reaped
+        assertNothingLeft(tmp, run.out().toString());
+    }
+}
