@@ -95,8 +95,24 @@ public final class TestGuest {
      * @return the builder, with {@code -kernel}, {@code -append} and a serial log file
      */
     public static QemuProcess.Builder boot(QemuProcess.Builder builder, Path cacheDir, int workingSetMiB, int rateMiBps) {
+        return boot(builder, cacheDir, workingSetMiB, rateMiBps, false);
+    }
+
+    /**
+     * As {@link #boot(QemuProcess.Builder, Path, int, int)}; with {@code fill}, the guest first
+     * writes its whole working set at full speed (so that a migration moves that much data at
+     * once), then dirties it at the rate.
+     *
+     * @param builder a QEMU to boot the guest in
+     * @param cacheDir where to keep the kernel build
+     * @param workingSetMiB how many MiB the guest dirties
+     * @param rateMiBps how many MiB per second it dirties (0: none)
+     * @param fill whether to write the working set once at full speed first
+     * @return the builder
+     */
+    public static QemuProcess.Builder boot(QemuProcess.Builder builder, Path cacheDir, int workingSetMiB, int rateMiBps, boolean fill) {
         return builder.args("-kernel", kernel(cacheDir).toString(),
-                "-append", "mb=" + workingSetMiB + " rate=" + rateMiBps);
+                "-append", "mb=" + workingSetMiB + " rate=" + rateMiBps + (fill ? " fill=1" : ""));
     }
 
     /**

@@ -65,6 +65,7 @@ void kmain(struct multiboot_info *mbi) {
     const char *cmdline = (mbi && (mbi->flags & 4)) ? (const char *)mbi->cmdline : 0;
     u32 mb = parse_arg(cmdline, "mb", 64);
     u32 rate = parse_arg(cmdline, "rate", 16);
+    u32 fill = parse_arg(cmdline, "fill", 0);   /* 1: write the whole working set once at full speed first */
     u32 pages = mb * (1024u * 1024u / PAGE);
     /* Never write past the RAM QEMU gave us (mem_upper is KiB above 1 MiB). */
     if (mbi && (mbi->flags & 1)) {
@@ -94,6 +95,16 @@ void kmain(struct multiboot_info *mbi) {
     u32 next = 0, sweep = 1, ticks = 0;
     u64 deadline = rdtsc() + slice;
     u64 next_tick = deadline - slice + tsc_per_sec;
+
+    if (fill) {
+        for (u32 i = 0; i < pages; i++) {
+            volatile u32 *w = (volatile u32 *)(REGION_BASE + i * PAGE);
+            w[0] = i; w[1] = 1;
+            STATUS[2] = STATUS[2] + 1;
+        }
+        sweep = 2;
+        deadline = rdtsc() + slice;
+    }
 
     for (;;) {
         acc += pages_per_sec;

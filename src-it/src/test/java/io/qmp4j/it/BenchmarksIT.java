@@ -1,0 +1,15 @@
+package io.qmp4j.it;
+
+import io.qmp4j.examples.bench.TlsMigrationBenchmark;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Every benchmark once, at a tiny size, so that none rots; no figure is asserted. */
+@Timeout(300)
+class BenchmarksIT {
+
+    @Test
+    void tlsMigrationBenchmark() throws Exception {
+        TlsMigrationBenchmark.main(new String[] {"1", "128", "8"});
+    }
+}
