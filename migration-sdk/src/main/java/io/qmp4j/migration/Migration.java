@@ -29,6 +29,11 @@ import java.util.function.Consumer;
  */
 public final class Migration {
 
+    /** The default {@link Builder#stallTimeout(Duration)}, seconds. */
+    public static final int DEFAULT_STALL_SECONDS = 30;
+    /** The default {@link Builder#stallTimeout(Duration)}. */
+    public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(DEFAULT_STALL_SECONDS);
+
     /** "Unlimited" bandwidth, as libvirt sets it: QEMU 7.2 would otherwise cap at 128 MiB/s. */
     public static final long UNLIMITED_BANDWIDTH = 10L * 1024 * 1024 * 1024;
 
@@ -73,6 +78,7 @@ public final class Migration {
         DestinationPolicy onFailure = DestinationPolicy.QUIT;
         Duration stepTimeout = Duration.ofSeconds(30);
         Duration pollInterval = Duration.ofMillis(500);
+        Duration stallTimeout = DEFAULT_STALL_TIMEOUT;
         Consumer<? super MigrationProgress> progressListener = p -> { };
 
         private Builder() {
@@ -284,6 +290,24 @@ public final class Migration {
                 throw new IllegalArgumentException("stepTimeout " + timeout + " is not positive");
             }
             this.stepTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * How long the migration may make no progress at all (no RAM byte sent, no disk byte
+         * copied) before the SDK takes it for a broken network, cancels it and rolls back
+         * (outcome {@code FAILED}, error class {@code Stalled}). Shorter stalls are ridden out:
+         * QEMU resumes by itself when the link comes back. Not applied during post-copy, which
+         * cannot be cancelled without losing the VM. Default {@value #DEFAULT_STALL_SECONDS} s.
+         *
+         * @param timeout at least one second
+         * @return this builder
+         */
+        public Builder stallTimeout(Duration timeout) {
+            if (timeout.toMillis() < 1000) {
+                throw new IllegalArgumentException("stallTimeout " + timeout + " is below 1 s");
+            }
+            this.stallTimeout = timeout;
             return this;
         }
 

@@ -35,6 +35,7 @@ public final class MigrationPlan {
     private final Migration.DestinationPolicy onFailure;
     private final Duration stepTimeout;
     private final Duration pollInterval;
+    private final Duration stallTimeout;
     private final Consumer<? super MigrationProgress> progressListener;
     private final Map<MigrationCapability, Boolean> sourceCapabilities;
     private final Map<MigrationCapability, Boolean> destinationCapabilities;
@@ -55,6 +56,7 @@ public final class MigrationPlan {
         this.onFailure = b.onFailure;
         this.stepTimeout = b.stepTimeout;
         this.pollInterval = b.pollInterval;
+        this.stallTimeout = b.stallTimeout;
         this.progressListener = b.progressListener;
 
         // Capabilities: multifd, compress, xbzrle (and postcopy-ram) on both sides; the rest on the source.
@@ -208,6 +210,11 @@ public final class MigrationPlan {
     /** @return how often progress is sampled */
     public Duration pollInterval() {
         return pollInterval;
+    }
+
+    /** @return how long the migration may make no progress before it is taken for stalled */
+    public Duration stallTimeout() {
+        return stallTimeout;
     }
 
     /** @return the progress listener */

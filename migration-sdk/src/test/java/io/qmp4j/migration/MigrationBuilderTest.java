@@ -62,6 +62,9 @@ class MigrationBuilderTest {
         assertThrows(IllegalArgumentException.class, () -> new MigrationUri("ftp://x"));
         assertThrows(IllegalArgumentException.class, () -> Compression.multifd(MultiFdCompression.ZLIB, 12));
         assertThrows(IllegalArgumentException.class, () -> new AutoConverge(0, 10, 99, false));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> base().stallTimeout(Duration.ofMillis(500))).getMessage()
+                .contains("below 1 s"));
+        assertEquals(Migration.DEFAULT_STALL_TIMEOUT, base().build().stallTimeout());
     }
 
     @Test

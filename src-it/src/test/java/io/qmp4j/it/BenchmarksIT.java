@@ -1,5 +1,7 @@
 package io.qmp4j.it;
 
+import io.qmp4j.examples.bench.OrchestrationBenchmark;
+import io.qmp4j.examples.bench.QmpBenchmark;
 import io.qmp4j.examples.bench.TlsMigrationBenchmark;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -11,5 +13,15 @@ class BenchmarksIT {
     @Test
     void tlsMigrationBenchmark() throws Exception {
         TlsMigrationBenchmark.main(new String[] {"1", "128", "8"});
+    }
+
+    @Test
+    void qmpBenchmark() throws Exception {
+        QmpBenchmark.run(200, 640, 5);
+    }
+
+    @Test
+    void orchestrationBenchmark() throws Exception {
+        OrchestrationBenchmark.main(new String[] {"1", "128", "8"});
     }
 }

@@ -251,8 +251,15 @@ class QmpClientIT extends RealQemuCase {
         QemuProcess qemu = qemus.start(qemus.qemu("vm"));
         QmpClient c = connect(qemu);
         try (EventSubscription s = c.events().subscribe(Set.of("SHUTDOWN"))) {
+            // The reply, or the connection closing, completes it: QEMU 7.2 may exit before it flushes.
             c.execute(new io.qmp4j.core.command.Quit()).get(5, TimeUnit.SECONDS);
-            assertEquals("host-qmp-quit", s.next(Duration.ofSeconds(5)).get().data().get("reason").asText());
+            // Likewise the SHUTDOWN event: delivered when QEMU wrote it before exiting (most runs),
+            // else the subscription ends with the session (seen once in ~20 runs under load).
+            try {
+                assertEquals("host-qmp-quit", s.next(Duration.ofSeconds(5)).get().data().get("reason").asText());
+            } catch (java.util.concurrent.ExecutionException e) {
+                assertTrue(e.getCause() instanceof QmpDisconnectedException, e.toString());
+            }
         }
         QmpDisconnectedException why = c.whenClosed().get(5, TimeUnit.SECONDS);
         assertTrue(why.getMessage().contains("closed by"), why.getMessage());

@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A loopback TCP proxy that forwards every connection to a target port and searches the bytes
  * going to the target for a needle (e.g. a string in the guest's memory), to tell a plain
- * migration stream from an encrypted one.
+ * migration stream from an encrypted one. It can also stall (stop forwarding, as a cut link
+ * does) and reset every connection, to play a network interruption.
  */
 final class SniffingProxy implements AutoCloseable {
 
@@ -26,6 +27,7 @@ final class SniffingProxy implements AutoCloseable {
     private final AtomicLong hits = new AtomicLong();
     private final List<Socket> sockets = new ArrayList<>();
     private final Thread acceptor;
+    private volatile boolean stalled;
 
     SniffingProxy(int targetPort, String needle) throws IOException {
         this.server = new ServerSocket();
@@ -68,13 +70,55 @@ final class SniffingProxy implements AutoCloseable {
         }
     }
 
+    /** Stops forwarding in both directions: the peers' buffers fill up and they block, as on a cut link. */
+    void stall() {
+        stalled = true;
+    }
+
+    /** Forwards again. */
+    void resume() {
+        stalled = false;
+    }
+
+    /** Resets every connection (RST) and refuses new ones. */
+    void reset() throws IOException {
+        server.close();
+        synchronized (sockets) {
+            for (Socket s : sockets) {
+                try {
+                    s.setSoLinger(true, 0);
+                } catch (IOException e) {
+                    // closed already
+                }
+                closeQuietly(s);
+            }
+        }
+    }
+
+    private void awaitUnstalled() {
+        while (stalled) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     private void pump(Socket from, Socket to, boolean scan) {
         Thread t = new Thread(() -> {
             byte[] buf = new byte[65536 + needle.length];
             int carry = 0;
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
-                while ((n = in.read(buf, carry, buf.length - carry)) > 0) {
+                while (true) {
+                    awaitUnstalled();
+                    n = in.read(buf, carry, buf.length - carry);
+                    if (n <= 0) {
+                        break;
+                    }
+                    awaitUnstalled();
                     out.write(buf, carry, n);
                     if (scan) {
                         bytes.addAndGet(n);

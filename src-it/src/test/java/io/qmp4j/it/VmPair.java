@@ -48,11 +48,18 @@ final class VmPair {
     static VmPair start(QemuTestSupport qemus, QmpResources resources, int ramMiB, int workingSetMiB, int rateMiBps,
                         UnaryOperator<QemuProcess.Builder> common, UnaryOperator<QemuProcess.Builder> srcOnly,
                         UnaryOperator<QemuProcess.Builder> dstOnly) throws Exception {
+        return start(qemus, resources, ramMiB, workingSetMiB, rateMiBps, false, common, srcOnly, dstOnly);
+    }
+
+    /** As above; with {@code fill} the guest writes its whole working set at once first (a migration then moves all of it). */
+    static VmPair start(QemuTestSupport qemus, QmpResources resources, int ramMiB, int workingSetMiB, int rateMiBps, boolean fill,
+                        UnaryOperator<QemuProcess.Builder> common, UnaryOperator<QemuProcess.Builder> srcOnly,
+                        UnaryOperator<QemuProcess.Builder> dstOnly) throws Exception {
         QemuProcess s = qemus.start(srcOnly.apply(common.apply(TestGuest.boot(qemus.qemu("src").memoryMiB(ramMiB).paused(false), cache(),
-                workingSetMiB, rateMiBps)).args("-serial", "file:" + qemus.dir().resolve("src-serial.log"),
+                workingSetMiB, rateMiBps, fill)).args("-serial", "file:" + qemus.dir().resolve("src-serial.log"),
                 "-qmp", "unix:" + qemus.dir().resolve("src-2.qmp") + ",server=on,wait=off")));
         QemuProcess d = qemus.start(dstOnly.apply(common.apply(TestGuest.boot(qemus.qemu("dst").memoryMiB(ramMiB).paused(false),
-                cache(), workingSetMiB, rateMiBps)).incomingDefer(true).args("-serial", "file:" + qemus.dir().resolve("dst-serial.log"),
+                cache(), workingSetMiB, rateMiBps, fill)).incomingDefer(true).args("-serial", "file:" + qemus.dir().resolve("dst-serial.log"),
                 "-qmp", "unix:" + qemus.dir().resolve("dst-2.qmp") + ",server=on,wait=off")));
         QmpClient sc = QmpClient.builder().endpoint(s.qmp()).resources(resources).name("src").build();
         QmpClient dc = QmpClient.builder().endpoint(d.qmp()).resources(resources).name("dst").build();

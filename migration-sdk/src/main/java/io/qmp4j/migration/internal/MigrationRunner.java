@@ -103,6 +103,8 @@ public final class MigrationRunner implements MigrationHandle, Runnable {
     private volatile CommandLock dstLock;
     private boolean timeoutActionTaken;
     private boolean switchoverContinued;
+    private long lastMoved = -1;
+    private long lastProgressNanos;
     private boolean sourceWasRunning;
     private long pass;
     private MigrationParameters savedSrcParams;
@@ -263,6 +265,7 @@ public final class MigrationRunner implements MigrationHandle, Runnable {
         long migrateNanos = System.nanoTime();
         long deadline = plan.timeout().map(t -> migrateNanos + t.toNanos()).orElse(Long.MAX_VALUE);
         long nextPoll = 0;
+        lastProgressNanos = System.nanoTime();
         CompletableFuture<QmpEvent> next = srcEvents.next();
         MigrationStatus status = MigrationStatus.SETUP;
         while (true) {
@@ -322,7 +325,15 @@ public final class MigrationRunner implements MigrationHandle, Runnable {
                 if (storage != null && status == MigrationStatus.ACTIVE) {
                     storage.poll(); // a mirror that fails while RAM moves fails the migration
                 }
-                sample(status);
+                MigrationInfo info = sample(status);
+                long moved = info == null || info.ram() == null ? lastMoved : nz(info.ram().transferred());
+                if (moved != lastMoved || status != MigrationStatus.ACTIVE && status != MigrationStatus.DEVICE) {
+                    lastMoved = moved;
+                    lastProgressNanos = now;
+                } else if (!cancelRequested && now - lastProgressNanos > plan.stallTimeout().toNanos()) {
+                    throw new StalledException("the migration sent nothing for " + plan.stallTimeout().toSeconds()
+                            + " s: the network to the destination seems interrupted");
+                }
             }
         }
         return switchover(dstEvents);
@@ -388,6 +399,8 @@ public final class MigrationRunner implements MigrationHandle, Runnable {
     private void copyDisks() throws Exception {
         update(Phase.STORAGE, MigrationStatus.NONE, null);
         storage.startMirrors();
+        long lastCopied = -1;
+        long lastProgress = System.nanoTime();
         while (true) {
             if (cancelRequested) {
                 throw new CancelledException("cancelled while copying the disks");
@@ -399,6 +412,14 @@ public final class MigrationRunner implements MigrationHandle, Runnable {
             update(Phase.STORAGE, MigrationStatus.NONE, null);
             if (ready) {
                 return;
+            }
+            long copied = storage.disks().stream().mapToLong(DiskCopy::copiedBytes).sum();
+            if (copied != lastCopied) {
+                lastCopied = copied;
+                lastProgress = System.nanoTime();
+            } else if (System.nanoTime() - lastProgress > plan.stallTimeout().toNanos()) {
+                throw new StalledException("the disks' mirrors copied nothing for " + plan.stallTimeout().toSeconds()
+                        + " s: the network to the destination's NBD server seems interrupted");
             }
             Thread.sleep(Math.min(100, plan.pollInterval().toMillis()));
         }
@@ -592,12 +613,14 @@ public final class MigrationRunner implements MigrationHandle, Runnable {
         }
     }
 
-    private void sample(MigrationStatus status) {
+    private MigrationInfo sample(MigrationStatus status) {
         try {
             MigrationInfo i = call(src, new QueryMigrate());
             update(progress.phase() == Phase.TIMEOUT_ACTION ? Phase.TIMEOUT_ACTION : Phase.MIGRATING, status, i);
+            return i;
         } catch (Exception e) {
             log.debug("query-migrate failed: {}", e.getMessage());
+            return null;
         }
     }
 
@@ -639,6 +662,7 @@ public final class MigrationRunner implements MigrationHandle, Runnable {
         } else if (error != null) {
             errorClass = Optional.of(error instanceof QmpCommandException q ? q.errorClass().name()
                     : error instanceof CancelledException ? "Cancelled"
+                    : error instanceof StalledException ? "Stalled"
                     : error instanceof QmpException ? error.getClass().getSimpleName() : "MigrationFailed");
             message = Optional.of(error.getMessage() == null ? error.toString() : error.getMessage());
         }
@@ -673,6 +697,13 @@ public final class MigrationRunner implements MigrationHandle, Runnable {
         List<String> l = new ArrayList<>();
         it.forEachRemaining(l::add);
         return l;
+    }
+
+    /** No progress for the stall timeout: the SDK cancels and rolls back. */
+    private static final class StalledException extends Exception {
+        StalledException(String message) {
+            super(message);
+        }
     }
 
     /** The migration was cancelled (by the caller or the timeout's cancel action). */

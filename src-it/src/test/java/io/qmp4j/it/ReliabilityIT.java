@@ -1,0 +1,127 @@
+package io.qmp4j.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.qmp4j.core.command.MigrationParameters;
+import io.qmp4j.core.command.QueryMigrateParameters;
+import io.qmp4j.core.command.QueryStatus;
+import io.qmp4j.core.command.RunState;
+import io.qmp4j.examples.qemu.LoopbackPorts;
+import io.qmp4j.migration.Migration;
+import io.qmp4j.migration.MigrationException;
+import io.qmp4j.migration.MigrationHandle;
+import io.qmp4j.migration.MigrationProgress;
+import io.qmp4j.migration.MigrationResult;
+import io.qmp4j.migration.MigrationUri;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Network interruptions between two real QEMUs, played by a loopback proxy of the test's own on
+ * the migration stream: a short stall is ridden out, a long one is taken for a broken link
+ * (cancelled after the stall timeout), a reset fails the migration; the source keeps running.
+ */
+@Timeout(180)
+class ReliabilityIT extends MigrationCase {
+
+    private VmPair pair() throws Exception {
+        VmPair p = VmPair.start(qemus, resources, 512, 384, 8, true, b -> b, b -> b, b -> b);
+        pairs.add(p);
+        VmPair.awaitTicks(p.src, 2);
+        return p;
+    }
+
+    /** A migration through the proxy, slow enough (64 MiB/s for ~384 MiB) to be interrupted. */
+    private static MigrationHandle start(VmPair p, SniffingProxy proxy, int listenPort, Duration stall,
+                                         CompletableFuture<Void> active) {
+        return Migration.builder().source(p.src).destination(p.dst)
+                .uri(MigrationUri.tcp("127.0.0.1", proxy.port())).listenUri(MigrationUri.tcp("127.0.0.1", listenPort))
+                .bandwidthMiBps(64).stallTimeout(stall).pollInterval(Duration.ofMillis(100))
+                .progressListener(pr -> {
+                    if (pr.phase() == MigrationProgress.Phase.MIGRATING && pr.transferredBytes() > 32L << 20) {
+                        active.complete(null);
+                    }
+                })
+                .build().start();
+    }
+
+    private static MigrationException failure(CompletableFuture<MigrationResult> f) throws Exception {
+        try {
+            throw new AssertionError("completed: " + f.get(60, TimeUnit.SECONDS));
+        } catch (ExecutionException e) {
+            return assertInstanceOf(MigrationException.class, e.getCause());
+        }
+    }
+
+    private static void assertSourceRunsAsBefore(VmPair p, MigrationParameters before) throws Exception {
+        assertEquals(RunState.RUNNING, p.src.execute(new QueryStatus()).get(5, TimeUnit.SECONDS).status(), "the source runs");
+        VmPair.awaitTicks(p.src, VmPair.status(p.src).ticks() + 1);
+        assertEquals(before, p.src.execute(new QueryMigrateParameters()).get(5, TimeUnit.SECONDS), "parameters restored");
+    }
+
+    @Test
+    void aShortStallIsRiddenOut() throws Exception {
+        VmPair p = pair();
+        int port = LoopbackPorts.freePair();
+        try (SniffingProxy proxy = new SniffingProxy(port, "-")) {
+            CompletableFuture<Void> active = new CompletableFuture<>();
+            MigrationHandle h = start(p, proxy, port, Duration.ofSeconds(20), active);
+            active.get(30, TimeUnit.SECONDS);
+            proxy.stall();
+            Thread.sleep(3000);
+            long during = h.progress().transferredBytes();
+            proxy.resume();
+            MigrationResult r = h.completion().get(60, TimeUnit.SECONDS);
+            System.out.printf("3 s stall ridden out: %d MiB sent before it ended, total %d ms%n", during >> 20, r.totalTime().toMillis());
+            assertTrue(r.succeeded());
+            assertTrue(r.totalTime().toMillis() > 3000, "the stall is in the total time: " + r.totalTime());
+            assertEquals(RunState.RUNNING, p.dst.execute(new QueryStatus()).get(5, TimeUnit.SECONDS).status());
+            VmPair.awaitTicks(p.dst, VmPair.status(p.dst).ticks() + 1);
+        }
+    }
+
+    @Test
+    void aStallLongerThanTheStallTimeoutIsCancelledAndTheSourceRuns() throws Exception {
+        VmPair p = pair();
+        MigrationParameters before = p.src.execute(new QueryMigrateParameters()).get(5, TimeUnit.SECONDS);
+        int port = LoopbackPorts.freePair();
+        try (SniffingProxy proxy = new SniffingProxy(port, "-")) {
+            CompletableFuture<Void> active = new CompletableFuture<>();
+            MigrationHandle h = start(p, proxy, port, Duration.ofSeconds(2), active);
+            active.get(30, TimeUnit.SECONDS);
+            long t0 = System.nanoTime();
+            proxy.stall();
+            MigrationException e = failure(h.completion());
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            System.out.println("stalled for good, failed after " + ms + " ms: " + e.getMessage());
+            assertEquals(MigrationResult.Outcome.FAILED, e.result().outcome());
+            assertEquals("Stalled", e.result().errorClass().orElseThrow());
+            assertTrue(e.getMessage().contains("sent nothing for 2 s"), e.getMessage());
+            assertTrue(ms < 15_000, "detected within the stall timeout plus the rollback: " + ms + " ms");
+            assertSourceRunsAsBefore(p, before);
+        }
+    }
+
+    @Test
+    void aConnectionResetFailsTheMigrationAndTheSourceRuns() throws Exception {
+        VmPair p = pair();
+        MigrationParameters before = p.src.execute(new QueryMigrateParameters()).get(5, TimeUnit.SECONDS);
+        int port = LoopbackPorts.freePair();
+        try (SniffingProxy proxy = new SniffingProxy(port, "-")) {
+            CompletableFuture<Void> active = new CompletableFuture<>();
+            MigrationHandle h = start(p, proxy, port, Duration.ofSeconds(20), active);
+            active.get(30, TimeUnit.SECONDS);
+            proxy.reset();
+            MigrationException e = failure(h.completion());
+            System.out.println("connection reset: " + e.getMessage());
+            assertEquals(MigrationResult.Outcome.FAILED, e.result().outcome());
+            assertSourceRunsAsBefore(p, before);
+        }
+    }
+}
