@@ -17,6 +17,10 @@ public record MigrationUri(String uri) {
     /** @param uri must start with {@code tcp:} or {@code unix:} */
     public MigrationUri {
         Objects.requireNonNull(uri, "uri");
+        if (uri.startsWith("exec:")) {
+            throw new IllegalArgumentException("migration URI '" + uri + "': exec: makes QEMU run a shell command on its host,"
+                    + " which qmp4j never asks it to do; use tcp:HOST:PORT or unix:PATH");
+        }
         if (!uri.startsWith("tcp:") && !uri.startsWith("unix:")) {
             throw new IllegalArgumentException("migration URI '" + uri + "' must be tcp:HOST:PORT or unix:PATH");
         }

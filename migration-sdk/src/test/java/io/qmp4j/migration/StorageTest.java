@@ -29,6 +29,8 @@ class StorageTest {
         e = assertThrows(IllegalArgumentException.class, () -> new MigrationUri("tcp:host:http").socketAddress());
         assertTrue(e.getMessage().contains("is not a number"), e.getMessage());
         assertTrue(new MigrationUri("tcp:127.0.0.1:4").isLocal());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new MigrationUri("exec:cat > /tmp/x")).getMessage()
+                .contains("exec: makes QEMU run a shell command on its host"));
         assertTrue(!new MigrationUri("tcp:10.1.1.1:4").isLocal());
     }
 

@@ -553,7 +553,8 @@ public final class QmpSession extends ChannelInboundHandlerAdapter {
         buf.writeCharSequence(idText, StandardCharsets.US_ASCII);
         buf.writeByte('}');
         if (wire.isTraceEnabled()) {
-            wire.trace("{}--> {}", prefix, buf.toString(StandardCharsets.UTF_8) + (p.fds != null ? " (+" + p.fds.length + " fd)" : ""));
+            wire.trace("{}--> {}", prefix, Redaction.redact(buf.toString(StandardCharsets.UTF_8))
+                    + (p.fds != null ? " (+" + p.fds.length + " fd)" : ""));
         }
         if (p.fds != null) {
             try {
