@@ -276,7 +276,7 @@ public final class MigrationRunner implements MigrationHandle, Runnable {
             } catch (TimeoutException te) {
                 // no event this interval
             } catch (ExecutionException ee) {
-                throw new IllegalStateException("the source QEMU went away during the migration: " + ee.getCause().getMessage(),
+                throw new QemuGoneException("the source QEMU went away during the migration: " + ee.getCause().getMessage(),
                         ee.getCause());
             }
             if (e != null && e.is(MigrationEvent.NAME)) {
@@ -311,7 +311,7 @@ public final class MigrationRunner implements MigrationHandle, Runnable {
                 throw new CancelledException(cancelReason);
             }
             if (dst.state() == QmpState.CLOSED && status != MigrationStatus.POSTCOPY_ACTIVE && !cancelling) {
-                throw new IllegalStateException("the destination QEMU went away during the migration");
+                throw new QemuGoneException("the destination QEMU went away during the migration", null);
             }
             if (cancelRequested && status != MigrationStatus.CANCELLING) {
                 callIgnoring(src, new MigrateCancel());
@@ -406,7 +406,7 @@ public final class MigrationRunner implements MigrationHandle, Runnable {
                 throw new CancelledException("cancelled while copying the disks");
             }
             if (dst.state() != QmpState.RUNNING) {
-                throw new IllegalStateException("the destination QEMU went away while the disks were copied");
+                throw new QemuGoneException("the destination QEMU went away while the disks were copied", null);
             }
             boolean ready = storage.poll();
             update(Phase.STORAGE, MigrationStatus.NONE, null);
@@ -509,7 +509,8 @@ public final class MigrationRunner implements MigrationHandle, Runnable {
         }
         restore();
         removeTlsObjects(true, quitDestination);
-        if (quitDestination && dstTouched) {
+        // A destination that was never touched is left for a retry, unless the VM died with its source.
+        if (quitDestination && (dstTouched || src.state() != QmpState.RUNNING)) {
             if (dst.state() == QmpState.RUNNING) {
                 try {
                     call(dst, new Quit());
@@ -586,6 +587,11 @@ public final class MigrationRunner implements MigrationHandle, Runnable {
         try {
             return l.execute(command, plan.stepTimeout()).get(plan.stepTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
+            if (client.state() == QmpState.CLOSED && (e.getCause() instanceof io.qmp4j.core.QmpStateException
+                    || e.getCause() instanceof io.qmp4j.core.QmpDisconnectedException)) {
+                throw new QemuGoneException((client == src ? "the source" : "the destination") + " QEMU went away (its monitor "
+                        + client.endpoint() + " closed) during " + command.commandName(), e.getCause());
+            }
             throw e.getCause() instanceof Exception ex ? ex : e;
         }
     }
@@ -663,6 +669,7 @@ public final class MigrationRunner implements MigrationHandle, Runnable {
             errorClass = Optional.of(error instanceof QmpCommandException q ? q.errorClass().name()
                     : error instanceof CancelledException ? "Cancelled"
                     : error instanceof StalledException ? "Stalled"
+                    : error instanceof QemuGoneException ? "QemuGone"
                     : error instanceof QmpException ? error.getClass().getSimpleName() : "MigrationFailed");
             message = Optional.of(error.getMessage() == null ? error.toString() : error.getMessage());
         }
@@ -697,6 +704,13 @@ public final class MigrationRunner implements MigrationHandle, Runnable {
         List<String> l = new ArrayList<>();
         it.forEachRemaining(l::add);
         return l;
+    }
+
+    /** A QEMU's monitor closed under the migration: it quit, crashed or was killed. */
+    private static final class QemuGoneException extends Exception {
+        QemuGoneException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     /** No progress for the stall timeout: the SDK cancels and rolls back. */

@@ -1,0 +1,125 @@
+package io.qmp4j.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.qmp4j.core.QmpCommand;
+import io.qmp4j.core.command.BlockDeviceInfo;
+import io.qmp4j.core.command.MigrationParameters;
+import io.qmp4j.core.command.QueryBlockJobs;
+import io.qmp4j.core.command.QueryJobs;
+import io.qmp4j.core.command.QueryMigrateParameters;
+import io.qmp4j.core.command.QueryNamedBlockNodes;
+import io.qmp4j.core.command.QueryStatus;
+import io.qmp4j.core.command.Quit;
+import io.qmp4j.core.command.RunState;
+import io.qmp4j.examples.qemu.LoopbackPorts;
+import io.qmp4j.examples.qemu.QemuProcess;
+import io.qmp4j.migration.Migration;
+import io.qmp4j.migration.MigrationException;
+import io.qmp4j.migration.MigrationHandle;
+import io.qmp4j.migration.MigrationProgress.Phase;
+import io.qmp4j.migration.MigrationResult;
+import io.qmp4j.migration.MigrationUri;
+import io.qmp4j.migration.Storage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * One QEMU killed (SIGKILL) at each phase of a copy-storage migration: setup, the mirror phase,
+ * the RAM phase, and at pre-switchover (the source paused, every mirror in sync). Each time the
+ * migration fails with a typed error in bounded time; when the source survives it runs, its
+ * guest ticks, its disk passes {@code qemu-img check} and still equals a copy taken before, and
+ * nothing of the migration is left on it.
+ */
+@Timeout(180)
+class FaultsIT extends MigrationCase {
+
+    @ParameterizedTest(name = "{0} killed during {1}")
+    @CsvSource({"destination, SETUP", "destination, STORAGE", "destination, MIGRATING", "destination, SWITCHOVER",
+            "source, SETUP", "source, STORAGE", "source, MIGRATING", "source, SWITCHOVER"})
+    void aQemuKilledAtAnyPhaseFailsTheMigrationCleanly(String victim, String phase) throws Exception {
+        Path srcImg = qemus.dir().resolve("src.qcow2");
+        Path dstImg = qemus.dir().resolve("dst.qcow2");
+        Path before = qemus.dir().resolve("before.qcow2");
+        runTool("qemu-img", "create", "-q", "-f", "qcow2", srcImg.toString(), "128M");
+        runTool("qemu-img", "create", "-q", "-f", "qcow2", dstImg.toString(), "128M");
+        runTool("qemu-io", "-f", "qcow2", "-c", "write -P 0x3d 0 64M", "-c", "write -P 0x4e 100M 8M", srcImg.toString());
+        Files.copy(srcImg, before);
+        VmPair p = VmPair.start(qemus, resources, 256, 192, 8, true, b -> b,
+                b -> b.args("-blockdev", "driver=file,filename=" + srcImg + ",node-name=f", "-blockdev", "driver=qcow2,file=f,node-name=d",
+                        "-device", "virtio-blk-pci,drive=d,id=vblk0"),
+                b -> b.args("-blockdev", "driver=file,filename=" + dstImg + ",node-name=f", "-blockdev", "driver=qcow2,file=f,node-name=d",
+                        "-device", "virtio-blk-pci,drive=d,id=vblk0"));
+        pairs.add(p);
+        VmPair.awaitTicks(p.src, 1);
+        MigrationParameters paramsBefore = p.src.execute(new QueryMigrateParameters()).get(5, TimeUnit.SECONDS);
+        QemuProcess killed = victim.equals("source") ? p.source : p.destination;
+
+        // The listener runs on the migration's own thread: killing from it stops the flow exactly there.
+        AtomicBoolean done = new AtomicBoolean();
+        Migration.Builder m = Migration.builder().source(p.src).destination(p.dst)
+                .uri(MigrationUri.tcp("127.0.0.1", LoopbackPorts.freePair()))
+                .storage(phase.equals("STORAGE") ? Storage.copyAll().mirrorSpeed(16L << 20) : Storage.copyAll())
+                .pollInterval(Duration.ofMillis(50)).stepTimeout(Duration.ofSeconds(10))
+                .progressListener(pr -> {
+                    boolean at = pr.phase().name().equals(phase)
+                            && (!phase.equals("STORAGE") || pr.disks().stream().anyMatch(d -> d.copiedBytes() > 0))
+                            && (!phase.equals("MIGRATING") || pr.transferredBytes() > 0);
+                    if (at && done.compareAndSet(false, true)) {
+                        killed.signal("KILL");
+                        killed.awaitExit(Duration.ofSeconds(5));
+                    }
+                });
+        if (phase.equals("MIGRATING")) {
+            m.bandwidthMiBps(32);
+        }
+        long t0 = System.nanoTime();
+        MigrationHandle h = m.build().start();
+        MigrationException e;
+        try {
+            throw new AssertionError("completed: " + h.completion().get(90, TimeUnit.SECONDS));
+        } catch (ExecutionException ex) {
+            e = assertInstanceOf(MigrationException.class, ex.getCause());
+        }
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        System.out.printf("%s killed during %s: failed after %d ms: %s%n", victim, phase, ms, e.getMessage());
+        assertTrue(done.get(), "the kill happened in phase " + phase);
+        assertEquals(MigrationResult.Outcome.FAILED, e.result().outcome(), e.getMessage());
+        assertTrue(e.result().errorClass().isPresent() && e.result().errorMessage().isPresent());
+
+        if (victim.equals("destination")) {
+            assertEquals(RunState.RUNNING, p.src.execute(new QueryStatus()).get(5, TimeUnit.SECONDS).status(), "the source runs");
+            VmPair.awaitTicks(p.src, VmPair.status(p.src).ticks() + 1);
+            assertEquals(List.of(), p.src.execute(new QueryBlockJobs()).get(5, TimeUnit.SECONDS), "no block job left");
+            assertEquals(List.of(), p.src.execute(new QueryJobs()).get(5, TimeUnit.SECONDS), "no job left");
+            for (BlockDeviceInfo n : p.src.execute(new QueryNamedBlockNodes()).get(5, TimeUnit.SECONDS)) {
+                assertTrue(n.nodeName() == null || !n.nodeName().startsWith("qmp4j-"), "node left: " + n.nodeName());
+            }
+            JsonNode objects = p.src.execute(QmpCommand.raw("qom-list", JsonNodeFactory.instance.objectNode().put("path", "/objects")))
+                    .get(5, TimeUnit.SECONDS);
+            assertTrue(!objects.toString().contains("qmp4j-"), objects.toString());
+            assertEquals(paramsBefore, p.src.execute(new QueryMigrateParameters()).get(5, TimeUnit.SECONDS), "parameters restored");
+            p.src.execute(new Quit()).exceptionally(x -> null).get(5, TimeUnit.SECONDS);
+            assertTrue(p.source.awaitExit(Duration.ofSeconds(15)));
+            runTool("qemu-img", "check", "-q", srcImg.toString());
+            runTool("qemu-img", "compare", "-q", before.toString(), srcImg.toString());
+        } else {
+            // The VM is gone with its source; the destination, which never ran it, is told to quit.
+            assertTrue(p.destination.awaitExit(Duration.ofSeconds(15)), "the destination QEMU exited");
+            runTool("qemu-img", "check", "-q", srcImg.toString());
+        }
+    }
+}
