@@ -22,6 +22,14 @@ class BenchmarksIT {
     }
 
     @Test
+    void codecMicrobenchmarks() throws Exception {
+        var results = new org.openjdk.jmh.runner.Runner(new org.openjdk.jmh.runner.options.OptionsBuilder()
+                .include(io.qmp4j.examples.bench.CodecBenchmark.class.getSimpleName()).forks(0).warmupIterations(0)
+                .measurementIterations(1).measurementTime(org.openjdk.jmh.runner.options.TimeValue.milliseconds(200)).build()).run();
+        org.junit.jupiter.api.Assertions.assertEquals(3, results.size(), "every codec benchmark ran");
+    }
+
+    @Test
     void shortSoak() throws Exception {
         // Six migrations: each kind (shared, copy-storage, TLS) twice; every check of the long soak holds.
         org.junit.jupiter.api.Assertions.assertTrue(Soak.run(6));

@@ -217,7 +217,7 @@ public final class QmpSession extends ChannelInboundHandlerAdapter {
      * Runs the session over a channel that is already connected (tests use Netty's
      * {@code EmbeddedChannel}). The connect deadline applies as in {@link #connect()}.
      */
-    CompletableFuture<Greeting> attach(Channel ch) {
+    public CompletableFuture<Greeting> attach(Channel ch) {
         if (!state.compareAndSet(QmpState.IDLE, QmpState.CONNECTING)) {
             return CompletableFuture.failedFuture(new QmpStateException("attach", state.get(), QmpState.IDLE));
         }
