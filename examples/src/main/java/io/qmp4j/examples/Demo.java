@@ -2,10 +2,10 @@ package io.qmp4j.examples;
 
 import io.qmp4j.core.QmpClient;
 import io.qmp4j.core.QmpResources;
-import io.qmp4j.core.command.HumanMonitorCommand;
 import io.qmp4j.core.command.QueryMemorySizeSummary;
 import io.qmp4j.core.command.QueryStatus;
 import io.qmp4j.examples.qemu.Accelerator;
+import io.qmp4j.examples.qemu.HostTools;
 import io.qmp4j.examples.qemu.LoopbackPorts;
 import io.qmp4j.examples.qemu.QemuProcess;
 import io.qmp4j.examples.qemu.TestGuest;
@@ -21,16 +21,13 @@ import io.qmp4j.migration.dirtyrate.ConvergenceModel;
 import io.qmp4j.migration.dirtyrate.ConvergencePrediction;
 import io.qmp4j.migration.dirtyrate.DirtyRate;
 import io.qmp4j.migration.dirtyrate.DirtyRateMeter;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * The README's main job: one running VM migrated live three times between QEMUs that the demo
@@ -83,9 +80,9 @@ public final class Demo {
         System.out.println("qmp4j live migration demo (accelerator: " + Accelerator.detect() + ", work dir " + work + ")");
         Path diskA = work.resolve("disk-a.qcow2");
         Path diskB = work.resolve("disk-b.qcow2");
-        tool("qemu-img", "create", "-q", "-f", "qcow2", diskA.toString(), DISK_MIB + "M");
-        tool("qemu-img", "create", "-q", "-f", "qcow2", diskB.toString(), DISK_MIB + "M");
-        tool("qemu-io", "-f", "qcow2", "-c", "write -P 0x5a 0 16M", "-c", "write -P 0xa5 40M 8M", diskA.toString());
+        HostTools.run("qemu-img", "create", "-q", "-f", "qcow2", diskA.toString(), DISK_MIB + "M");
+        HostTools.run("qemu-img", "create", "-q", "-f", "qcow2", diskB.toString(), DISK_MIB + "M");
+        HostTools.run("qemu-io", "-f", "qcow2", "-c", "write -P 0x5a 0 16M", "-c", "write -P 0xa5 40M 8M", diskA.toString());
         System.out.println("disk: " + DISK_MIB + " MiB qcow2 with 24 MiB of data, " + diskA);
 
         // Host one: the running VM. Host two: a destination opening the same image (shared storage).
@@ -199,7 +196,7 @@ public final class Demo {
     private static boolean healthy(QmpClient from, QmpClient to) throws Exception {
         System.out.println("  source now " + from.execute(new QueryStatus()).get(5, TimeUnit.SECONDS).status()
                 + ", destination now " + to.execute(new QueryStatus()).get(5, TimeUnit.SECONDS).status());
-        TestGuest.GuestStatus before = status(to);
+        TestGuest.GuestStatus before = TestGuest.status(to);
         TestGuest.GuestStatus after = waitForTicks(to, before.ticks() + 2);
         System.out.println("  guest on the destination: tick " + before.ticks() + " -> " + after.ticks() + ", "
                 + after.integrityErrors() + " integrity errors (it checks every page it wrote)");
@@ -235,17 +232,12 @@ public final class Demo {
         }
     }
 
-    private static TestGuest.GuestStatus status(QmpClient c) throws Exception {
-        return TestGuest.parseStatus(c.execute(new HumanMonitorCommand("xp /4wx " + TestGuest.STATUS_ADDRESS))
-                .get(5, TimeUnit.SECONDS));
-    }
-
     private static TestGuest.GuestStatus waitForTicks(QmpClient c, long ticks) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        TestGuest.GuestStatus s = status(c);
+        TestGuest.GuestStatus s = TestGuest.status(c);
         while (s.ticks() < ticks && System.nanoTime() < deadline) {
             Thread.sleep(200);
-            s = status(c);
+            s = TestGuest.status(c);
         }
         if (s.ticks() < ticks) {
             throw new IllegalStateException("the guest did not reach tick " + ticks + " within 30 s: " + s);
@@ -263,23 +255,8 @@ public final class Demo {
             qemus.forEach(QemuProcess::close);   // SIGKILL by PID, and waits until each is gone
         }
         resources.close();
-        for (int attempt = 0; attempt < 3 && Files.exists(work); attempt++) {
-            try (Stream<Path> files = Files.walk(work)) {
-                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            } catch (IOException | java.io.UncheckedIOException e) {
-                // a file vanished while we walked: walk again
-            }
-        }
-        if (Files.exists(work)) {
+        if (!HostTools.deleteTree(work)) {
             System.err.println("could not remove " + work);
-        }
-    }
-
-    private static void tool(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IllegalStateException(String.join(" ", cmd) + " failed: " + out);
         }
     }
 }

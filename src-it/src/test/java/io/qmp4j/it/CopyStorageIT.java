@@ -1,18 +1,12 @@
 package io.qmp4j.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.qmp4j.core.QmpClient;
-import io.qmp4j.core.QmpCommand;
-import io.qmp4j.core.command.BlockDeviceInfo;
 import io.qmp4j.core.command.HumanMonitorCommand;
-import io.qmp4j.core.command.QueryBlockJobs;
-import io.qmp4j.core.command.QueryJobs;
-import io.qmp4j.core.command.QueryNamedBlockNodes;
 import io.qmp4j.core.command.QueryStatus;
 import io.qmp4j.core.command.Quit;
 import io.qmp4j.core.command.RunState;
@@ -39,8 +33,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -182,30 +174,9 @@ class CopyStorageIT extends MigrationCase {
         }
     }
 
-    /** No mirror job, NBD client node, export or server left behind. */
-    private static void assertNoStorageLeftovers(QmpClient src, QmpClient dst) throws Exception {
-        assertEquals(List.of(), src.execute(new QueryBlockJobs()).get(5, TimeUnit.SECONDS), "no block job on the source");
-        assertEquals(List.of(), src.execute(new QueryJobs()).get(5, TimeUnit.SECONDS), "no job on the source");
-        for (BlockDeviceInfo n : src.execute(new QueryNamedBlockNodes()).get(5, TimeUnit.SECONDS)) {
-            assertTrue(n.nodeName() == null || !n.nodeName().startsWith("qmp4j-"), "NBD node left on the source: " + n.nodeName());
-        }
-        if (dst != null) {
-            JsonNode exports = dst.execute(QmpCommand.raw("query-block-exports")).get(5, TimeUnit.SECONDS);
-            assertEquals(0, exports.size(), "no export left on the destination: " + exports);
-        }
-    }
-
     private static void assertSourceRunning(VmPair p) throws Exception {
         assertEquals(RunState.RUNNING, p.src.execute(new QueryStatus()).get(5, TimeUnit.SECONDS).status(), "source runs");
         VmPair.awaitTicks(p.src, VmPair.status(p.src).ticks() + 1);
-    }
-
-    private static MigrationException failure(CompletableFuture<MigrationResult> f) throws Exception {
-        try {
-            throw new AssertionError("completed: " + f.get(120, TimeUnit.SECONDS));
-        } catch (ExecutionException e) {
-            return assertInstanceOf(MigrationException.class, e.getCause());
-        }
     }
 
     // ------------------------------------------------------------------ the flow

@@ -1,18 +1,10 @@
 package io.qmp4j.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import io.qmp4j.core.QmpCommand;
-import io.qmp4j.core.command.BlockDeviceInfo;
 import io.qmp4j.core.command.MigrationParameters;
-import io.qmp4j.core.command.QueryBlockJobs;
-import io.qmp4j.core.command.QueryJobs;
 import io.qmp4j.core.command.QueryMigrateParameters;
-import io.qmp4j.core.command.QueryNamedBlockNodes;
 import io.qmp4j.core.command.QueryStatus;
 import io.qmp4j.core.command.Quit;
 import io.qmp4j.core.command.RunState;
@@ -21,16 +13,12 @@ import io.qmp4j.examples.qemu.QemuProcess;
 import io.qmp4j.migration.Migration;
 import io.qmp4j.migration.MigrationException;
 import io.qmp4j.migration.MigrationHandle;
-import io.qmp4j.migration.MigrationProgress.Phase;
 import io.qmp4j.migration.MigrationResult;
 import io.qmp4j.migration.MigrationUri;
 import io.qmp4j.migration.Storage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -88,12 +76,7 @@ class FaultsIT extends MigrationCase {
         }
         long t0 = System.nanoTime();
         MigrationHandle h = m.build().start();
-        MigrationException e;
-        try {
-            throw new AssertionError("completed: " + h.completion().get(90, TimeUnit.SECONDS));
-        } catch (ExecutionException ex) {
-            e = assertInstanceOf(MigrationException.class, ex.getCause());
-        }
+        MigrationException e = migrationFailure(h.completion(), 90);
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         System.out.printf("%s killed during %s: failed after %d ms: %s%n", victim, phase, ms, e.getMessage());
         assertTrue(done.get(), "the kill happened in phase " + phase);
@@ -103,14 +86,8 @@ class FaultsIT extends MigrationCase {
         if (victim.equals("destination")) {
             assertEquals(RunState.RUNNING, p.src.execute(new QueryStatus()).get(5, TimeUnit.SECONDS).status(), "the source runs");
             VmPair.awaitTicks(p.src, VmPair.status(p.src).ticks() + 1);
-            assertEquals(List.of(), p.src.execute(new QueryBlockJobs()).get(5, TimeUnit.SECONDS), "no block job left");
-            assertEquals(List.of(), p.src.execute(new QueryJobs()).get(5, TimeUnit.SECONDS), "no job left");
-            for (BlockDeviceInfo n : p.src.execute(new QueryNamedBlockNodes()).get(5, TimeUnit.SECONDS)) {
-                assertTrue(n.nodeName() == null || !n.nodeName().startsWith("qmp4j-"), "node left: " + n.nodeName());
-            }
-            JsonNode objects = p.src.execute(QmpCommand.raw("qom-list", JsonNodeFactory.instance.objectNode().put("path", "/objects")))
-                    .get(5, TimeUnit.SECONDS);
-            assertTrue(!objects.toString().contains("qmp4j-"), objects.toString());
+            assertNoStorageLeftovers(p.src, null);
+            assertNoSdkObjects(p.src);
             assertEquals(paramsBefore, p.src.execute(new QueryMigrateParameters()).get(5, TimeUnit.SECONDS), "parameters restored");
             p.src.execute(new Quit()).exceptionally(x -> null).get(5, TimeUnit.SECONDS);
             assertTrue(p.source.awaitExit(Duration.ofSeconds(15)));

@@ -16,7 +16,6 @@ import io.qmp4j.core.command.QueryMigrateParameters;
 import io.qmp4j.core.command.QueryStatus;
 import io.qmp4j.core.command.RunState;
 import io.qmp4j.core.command.Stop;
-import io.qmp4j.examples.qemu.Accelerator;
 import io.qmp4j.examples.qemu.TestGuest;
 import io.qmp4j.migration.AutoConverge;
 import io.qmp4j.migration.Compression;
@@ -37,12 +36,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -67,15 +63,6 @@ class MigrationIT extends MigrationCase {
 
     private Migration.Builder migration(VmPair p) {
         return Migration.builder().source(p.src).destination(p.dst).uri(MigrationUri.unix(qemus.dir().resolve("mig.sock")));
-    }
-
-    private static MigrationException failure(CompletableFuture<MigrationResult> f) throws Exception {
-        try {
-            MigrationResult r = f.get(120, TimeUnit.SECONDS);
-            throw new AssertionError("completed: " + r);
-        } catch (ExecutionException e) {
-            return (MigrationException) e.getCause();
-        }
     }
 
     /** The guest runs on the destination: ticks rise there, and (under KVM) its memory is intact. */

@@ -1,7 +1,6 @@
 package io.qmp4j.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.qmp4j.core.command.MigrationParameters;
@@ -17,7 +16,6 @@ import io.qmp4j.migration.MigrationResult;
 import io.qmp4j.migration.MigrationUri;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -49,14 +47,6 @@ class ReliabilityIT extends MigrationCase {
                     }
                 })
                 .build().start();
-    }
-
-    private static MigrationException failure(CompletableFuture<MigrationResult> f) throws Exception {
-        try {
-            throw new AssertionError("completed: " + f.get(60, TimeUnit.SECONDS));
-        } catch (ExecutionException e) {
-            return assertInstanceOf(MigrationException.class, e.getCause());
-        }
     }
 
     private static void assertSourceRunsAsBefore(VmPair p, MigrationParameters before) throws Exception {
@@ -97,7 +87,7 @@ class ReliabilityIT extends MigrationCase {
             active.get(30, TimeUnit.SECONDS);
             long t0 = System.nanoTime();
             proxy.stall();
-            MigrationException e = failure(h.completion());
+            MigrationException e = migrationFailure(h.completion(), 60);
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             System.out.println("stalled for good, failed after " + ms + " ms: " + e.getMessage());
             assertEquals(MigrationResult.Outcome.FAILED, e.result().outcome());
@@ -118,7 +108,7 @@ class ReliabilityIT extends MigrationCase {
             MigrationHandle h = start(p, proxy, port, Duration.ofSeconds(20), active);
             active.get(30, TimeUnit.SECONDS);
             proxy.reset();
-            MigrationException e = failure(h.completion());
+            MigrationException e = migrationFailure(h.completion(), 60);
             System.out.println("connection reset: " + e.getMessage());
             assertEquals(MigrationResult.Outcome.FAILED, e.result().outcome());
             assertSourceRunsAsBefore(p, before);

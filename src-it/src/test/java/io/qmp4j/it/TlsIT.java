@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.qmp4j.core.QmpClient;
-import io.qmp4j.core.QmpCommand;
 import io.qmp4j.core.QmpConnectException;
 import io.qmp4j.core.QmpEndpoint;
 import io.qmp4j.core.QmpTls;
@@ -39,7 +36,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -71,10 +67,6 @@ class TlsIT extends MigrationCase {
         good = ca1.issueAll(certs.resolve("good"), List.of("localhost", "127.0.0.1"));
     }
 
-    private static int freePorts() throws IOException {
-        return LoopbackPorts.freePair();
-    }
-
     private VmPair pair() throws Exception {
         VmPair p = VmPair.start(qemus, resources, 256, 64, 16, b -> b, b -> b);
         pairs.add(p);
@@ -83,24 +75,12 @@ class TlsIT extends MigrationCase {
     }
 
     private Migration.Builder migration(VmPair p, TlsCredentials tls) throws IOException {
-        return Migration.builder().source(p.src).destination(p.dst).uri(MigrationUri.tcp("127.0.0.1", freePorts())).tls(tls);
-    }
-
-    private static MigrationException failure(CompletableFuture<MigrationResult> f) throws Exception {
-        try {
-            throw new AssertionError("completed: " + f.get(120, TimeUnit.SECONDS));
-        } catch (ExecutionException e) {
-            return assertInstanceOf(MigrationException.class, e.getCause());
-        }
+        return Migration.builder().source(p.src).destination(p.dst).uri(MigrationUri.tcp("127.0.0.1", LoopbackPorts.freePair())).tls(tls);
     }
 
     /** No TLS object of the SDK left, and the TLS parameters back to empty. */
     private static void assertNoTlsLeft(QmpClient c) throws Exception {
-        JsonNode objects = c.execute(QmpCommand.raw("qom-list", JsonNodeFactory.instance.objectNode().put("path", "/objects")))
-                .get(5, TimeUnit.SECONDS);
-        for (JsonNode o : objects) {
-            assertTrue(!o.path("name").asText().startsWith("qmp4j-"), "object left behind on " + c.endpoint() + ": " + o);
-        }
+        assertNoSdkObjects(c);
         MigrationParameters p = c.execute(new QueryMigrateParameters()).get(5, TimeUnit.SECONDS);
         assertEquals("", p.tlsCreds(), "tls-creds reset");
         assertEquals("", p.tlsHostname(), "tls-hostname reset");
@@ -190,7 +170,7 @@ class TlsIT extends MigrationCase {
     void theCliMigratesWithTls() throws Exception {
         VmPair p = pair();
         Cli.Run r = Cli.run("migrate", "--source", p.sourceMonitor2().toString(), "--dest", p.destinationMonitor2().toString(),
-                "--uri", "tcp:127.0.0.1:" + freePorts(), "--tls", "--tls-dir", good.toString(), "--parallel", "--json");
+                "--uri", "tcp:127.0.0.1:" + LoopbackPorts.freePair(), "--tls", "--tls-dir", good.toString(), "--parallel", "--json");
         assertEquals(0, r.exit(), r.out() + r.err());
         assertEquals("completed", new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out()).get("status").asText());
         assertGuestRunsOnDestination(p);
@@ -294,7 +274,7 @@ class TlsIT extends MigrationCase {
 
     private long[] sniff(boolean encrypted, String needle) throws Exception {
         VmPair p = pair();
-        int port = freePorts();
+        int port = LoopbackPorts.freePair();
         try (SniffingProxy proxy = new SniffingProxy(port, needle)) {
             Migration.Builder m = Migration.builder().source(p.src).destination(p.dst)
                     .uri(MigrationUri.tcp("127.0.0.1", proxy.port())).listenUri(MigrationUri.tcp("127.0.0.1", port));
@@ -310,7 +290,7 @@ class TlsIT extends MigrationCase {
 
     @Test
     void qmpOverTlsConnectsRunsCommandsAndDeliversEventsAndRefusesAWrongCa() throws Exception {
-        int port = freePorts();
+        int port = LoopbackPorts.freePair();
         QemuProcess q = qemus.start(qemus.qemu("tlsmon").machine("none").paused(false).args(
                 "-object", "tls-creds-x509,id=tlsmon,dir=" + good + ",endpoint=server,verify-peer=on",
                 "-chardev", "socket,id=qmptls,host=127.0.0.1,port=" + port + ",server=on,wait=off,tls-creds=tlsmon",

@@ -2,7 +2,6 @@ package io.qmp4j.it;
 
 import io.qmp4j.core.QmpClient;
 import io.qmp4j.core.QmpResources;
-import io.qmp4j.core.command.HumanMonitorCommand;
 import io.qmp4j.examples.qemu.QemuProcess;
 import io.qmp4j.examples.qemu.TestGuest;
 import java.nio.file.Path;
@@ -69,7 +68,7 @@ final class VmPair {
     }
 
     static TestGuest.GuestStatus status(QmpClient c) throws Exception {
-        return TestGuest.parseStatus(c.execute(new HumanMonitorCommand("xp /4wx " + TestGuest.STATUS_ADDRESS)).get(5, TimeUnit.SECONDS));
+        return TestGuest.status(c);
     }
 
     /** Waits until the guest has ticked {@code ticks} seconds. */

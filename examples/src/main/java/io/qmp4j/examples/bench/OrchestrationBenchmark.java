@@ -6,6 +6,7 @@ import io.qmp4j.core.QmpClient;
 import io.qmp4j.core.QmpEndpoint;
 import io.qmp4j.core.QmpResources;
 import io.qmp4j.examples.qemu.Accelerator;
+import io.qmp4j.examples.qemu.HostTools;
 import io.qmp4j.examples.qemu.QemuProcess;
 import io.qmp4j.examples.qemu.TestGuest;
 import io.qmp4j.migration.Migration;
@@ -21,9 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * What the SDK's orchestration costs: the same shared-storage migration of the test guest driven
@@ -73,9 +72,7 @@ public final class OrchestrationBenchmark {
                 }
             }
         } finally {
-            try (Stream<Path> f = Files.walk(work)) {
-                f.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            HostTools.deleteTree(work);
         }
         double st = median(sdk, Run::total);
         double ht = median(hand, Run::total);
@@ -91,12 +88,7 @@ public final class OrchestrationBenchmark {
     private static void waitFilled(QmpResources resources, QemuProcess q, int mib) throws Exception {
         try (QmpClient c = QmpClient.builder().endpoint(q.qmp()).resources(resources).build()) {
             c.connect().get(10, TimeUnit.SECONDS);
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (TestGuest.parseStatus(c.execute(new io.qmp4j.core.command.HumanMonitorCommand("xp /4wx "
-                    + TestGuest.STATUS_ADDRESS)).get(5, TimeUnit.SECONDS)).pagesDirtied() < (long) mib * 256
-                    && System.nanoTime() < until) {
-                Thread.sleep(50);
-            }
+            TestGuest.awaitFilled(c, mib, Duration.ofSeconds(60));
         }
     }
 

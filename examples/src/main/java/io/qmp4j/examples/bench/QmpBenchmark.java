@@ -7,6 +7,7 @@ import io.qmp4j.core.QmpEndpoint;
 import io.qmp4j.core.QmpResources;
 import io.qmp4j.core.command.QueryStatus;
 import io.qmp4j.core.command.StatusInfo;
+import io.qmp4j.examples.qemu.HostTools;
 import io.qmp4j.examples.qemu.QemuProcess;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -116,9 +117,7 @@ public final class QmpBenchmark {
                 own.close();
             }
             if (work != null) {
-                try (Stream<Path> f = Files.walk(work)) {
-                    f.sorted((a, b) -> b.compareTo(a)).forEach(p -> p.toFile().delete());
-                }
+                HostTools.deleteTree(work);
             }
         }
     }

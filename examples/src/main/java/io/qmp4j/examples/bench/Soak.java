@@ -2,10 +2,10 @@ package io.qmp4j.examples.bench;
 
 import io.qmp4j.core.QmpClient;
 import io.qmp4j.core.QmpResources;
-import io.qmp4j.core.command.HumanMonitorCommand;
 import io.qmp4j.core.command.QueryStatus;
 import io.qmp4j.core.command.RunState;
 import io.qmp4j.examples.qemu.Accelerator;
+import io.qmp4j.examples.qemu.HostTools;
 import io.qmp4j.examples.qemu.LoopbackPorts;
 import io.qmp4j.examples.qemu.QemuProcess;
 import io.qmp4j.examples.qemu.TestGuest;
@@ -19,7 +19,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -56,8 +55,8 @@ public final class Soak {
         boolean kvm = Accelerator.detect() == Accelerator.KVM;
         Path[] disks = {work.resolve("disk-0.qcow2"), work.resolve("disk-1.qcow2")};
         Path original = work.resolve("original.qcow2");
-        tool("qemu-img", "create", "-q", "-f", "qcow2", disks[0].toString(), "32M");
-        tool("qemu-io", "-f", "qcow2", "-c", "write -P 0x6c 0 8M", "-c", "write -P 0x7d 20M 4M", disks[0].toString());
+        HostTools.run("qemu-img", "create", "-q", "-f", "qcow2", disks[0].toString(), "32M");
+        HostTools.run("qemu-io", "-f", "qcow2", "-c", "write -P 0x6c 0 8M", "-c", "write -P 0x7d 20M 4M", disks[0].toString());
         Files.copy(disks[0], original);
         Path tls = Certificates.authority(work.resolve("ca"), "soak CA").issueAll(work.resolve("tls"), List.of("localhost", "127.0.0.1"));
         System.out.printf("soak: %d migrations of one guest (256 MiB RAM, 128 MiB dirtied at 32 MiB/s, a 32 MiB disk), %s%n",
@@ -79,7 +78,7 @@ public final class Soak {
                 if (kind.equals("copy-storage")) {
                     next = 1 - disk;
                     Files.deleteIfExists(disks[next]);
-                    tool("qemu-img", "create", "-q", "-f", "qcow2", disks[next].toString(), "32M");
+                    HostTools.run("qemu-img", "create", "-q", "-f", "qcow2", disks[next].toString(), "32M");
                 }
                 QemuProcess dest = start(work, cache, "vm-" + i, disks[next], true);
                 try (QmpClient s = connect(resources, current); QmpClient d = connect(resources, dest)) {
@@ -92,8 +91,7 @@ public final class Soak {
                     }
                     MigrationResult r = m.build().start().completion().get(180, TimeUnit.SECONDS);
                     RunState state = d.execute(new QueryStatus()).get(5, TimeUnit.SECONDS).status();
-                    TestGuest.GuestStatus g = TestGuest.parseStatus(d.execute(new HumanMonitorCommand("xp /4wx "
-                            + TestGuest.STATUS_ADDRESS)).get(5, TimeUnit.SECONDS));
+                    TestGuest.GuestStatus g = TestGuest.status(d);
                     if (!r.succeeded() || state != RunState.RUNNING || g.ticks() < lastTick || (kvm && g.integrityErrors() != 0)) {
                         System.out.printf("round %d (%s) FAILED: %s, destination %s, guest %s (last tick %d)%n", i, kind, r.outcome(),
                                 state, g, lastTick);
@@ -123,9 +121,7 @@ public final class Soak {
             if (current != null) {
                 current.close();
             }
-            try (Stream<Path> f = Files.walk(work)) {
-                f.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            HostTools.deleteTree(work);
         }
         System.out.println(ok ? "soak OK" : "soak FAILED");
         return ok;
@@ -158,13 +154,5 @@ public final class Soak {
         Thread.sleep(100);
         Runtime rt = Runtime.getRuntime();
         return rt.totalMemory() - rt.freeMemory();
-    }
-
-    private static void tool(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IllegalStateException(String.join(" ", cmd) + " failed: " + out);
-        }
     }
 }

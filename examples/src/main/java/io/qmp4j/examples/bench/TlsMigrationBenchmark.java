@@ -3,6 +3,7 @@ package io.qmp4j.examples.bench;
 import io.qmp4j.core.QmpClient;
 import io.qmp4j.core.QmpResources;
 import io.qmp4j.examples.qemu.Accelerator;
+import io.qmp4j.examples.qemu.HostTools;
 import io.qmp4j.examples.qemu.LoopbackPorts;
 import io.qmp4j.examples.qemu.QemuProcess;
 import io.qmp4j.examples.qemu.TestGuest;
@@ -11,17 +12,14 @@ import io.qmp4j.migration.Migration;
 import io.qmp4j.migration.MigrationResult;
 import io.qmp4j.migration.MigrationUri;
 import io.qmp4j.migration.TlsCredentials;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * What encryption costs a migration, and what multifd channels buy back: the same guest
@@ -63,9 +61,7 @@ public final class TlsMigrationBenchmark {
                 }
             }
         } finally {
-            try (Stream<Path> files = Files.walk(work)) {
-                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            } catch (IOException e) {
+            if (!HostTools.deleteTree(work)) {
                 System.err.println("could not remove " + work);
             }
         }
@@ -94,12 +90,7 @@ public final class TlsMigrationBenchmark {
             s.connect().get(10, TimeUnit.SECONDS);
             d.connect().get(10, TimeUnit.SECONDS);
             // The guest writes its whole working set once at full speed: every run moves the same data.
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (TestGuest.parseStatus(s.execute(new io.qmp4j.core.command.HumanMonitorCommand("xp /4wx "
-                    + TestGuest.STATUS_ADDRESS)).get(5, TimeUnit.SECONDS)).pagesDirtied() < (long) (ramMiB - 64) * 256
-                    && System.nanoTime() < until) {
-                Thread.sleep(100);
-            }
+            TestGuest.awaitFilled(s, ramMiB - 64, Duration.ofSeconds(60));
             Migration.Builder m = Migration.builder().source(s).destination(d)
                     .uri(MigrationUri.tcp("127.0.0.1", LoopbackPorts.freePair()));
             if (c.tls()) {

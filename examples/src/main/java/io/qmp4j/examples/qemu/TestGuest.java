@@ -1,5 +1,7 @@
 package io.qmp4j.examples.qemu;
 
+import io.qmp4j.core.QmpClient;
+import io.qmp4j.core.command.HumanMonitorCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -113,6 +115,32 @@ public final class TestGuest {
     public static QemuProcess.Builder boot(QemuProcess.Builder builder, Path cacheDir, int workingSetMiB, int rateMiBps, boolean fill) {
         return builder.args("-kernel", kernel(cacheDir).toString(),
                 "-append", "mb=" + workingSetMiB + " rate=" + rateMiBps + (fill ? " fill=1" : ""));
+    }
+
+    /**
+     * Reads the guest's status block through the monitor ({@code xp /4wx 0x5000}).
+     *
+     * @param client the guest's QEMU
+     * @return the status
+     * @throws Exception when the monitor does not answer within 5 s
+     */
+    public static GuestStatus status(QmpClient client) throws Exception {
+        return parseStatus(client.execute(new HumanMonitorCommand("xp /4wx " + STATUS_ADDRESS)).get(5, TimeUnit.SECONDS));
+    }
+
+    /**
+     * Waits until a guest booted with {@code fill} has written its working set once.
+     *
+     * @param client the guest's QEMU
+     * @param workingSetMiB its working set
+     * @param timeout how long to wait at most
+     * @throws Exception when the monitor does not answer
+     */
+    public static void awaitFilled(QmpClient client, int workingSetMiB, java.time.Duration timeout) throws Exception {
+        long until = System.nanoTime() + timeout.toNanos();
+        while (status(client).pagesDirtied() < (long) workingSetMiB * 256 && System.nanoTime() < until) {
+            Thread.sleep(50);
+        }
     }
 
     /**

@@ -1,0 +1,49 @@
+package io.qmp4j.examples.qemu;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/** What the demo, the benchmarks and the soak do on the host besides QEMU: run a tool, remove a work directory. */
+public final class HostTools {
+
+    private HostTools() {
+    }
+
+    /**
+     * Runs a tool ({@code qemu-img}, {@code qemu-io}) and requires it to succeed within 60 s.
+     *
+     * @param cmd the command line
+     * @throws IllegalStateException with the tool's output when it fails
+     */
+    public static void run(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IllegalStateException(String.join(" ", cmd) + " failed: " + out);
+        }
+    }
+
+    /**
+     * Deletes a directory and everything in it; safe to call twice, and from two threads at once
+     * (a file that vanishes during the walk makes it walk again, up to three times).
+     *
+     * @param dir the directory
+     * @return whether it is gone
+     */
+    public static boolean deleteTree(Path dir) {
+        for (int attempt = 0; attempt < 3 && Files.exists(dir); attempt++) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (IOException | UncheckedIOException e) {
+                // a file vanished while we walked: walk again
+            }
+        }
+        return !Files.exists(dir);
+    }
+}
