@@ -169,7 +169,12 @@ class HostilePeerTest {
             Thread.sleep(1000);
             assertTrue(slow.dropped() > 1000, "the unread subscription dropped what it could not keep: " + slow.dropped());
             assertTrue(c.events().history().size() <= 64, "history bounded");
-            assertTrue(usedHeapAfterGc() - before < 16 << 20, "memory stays bounded under the flood");
+            // What the client keeps from the flood, measured once the flood stops: measured while
+            // it ran, the GC also counted garbage still being made (CI saw one such run).
+            flooding.set(false);
+            flood.join(5000);
+            long kept = usedHeapAfterGc() - before;
+            assertTrue(kept < 16 << 20, "memory stays bounded under the flood: " + (kept >> 10) + " KiB kept");
         } finally {
             flooding.set(false);
             flood.join(5000);
