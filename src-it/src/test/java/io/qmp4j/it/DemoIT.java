@@ -25,10 +25,29 @@ class DemoIT {
     private record Run(Process process, StringBuffer out, CompletableFuture<Void> done) {
     }
 
-    private static Run start(Path tmp) throws IOException {
+    private final List<Process> started = new java.util.ArrayList<>();
+
+    /**
+     * A demo still running after a failed assertion is stopped: SIGTERM first, so that its
+     * shutdown hooks kill its QEMUs by PID and remove its files, then SIGKILL.
+     */
+    @org.junit.jupiter.api.AfterEach
+    void stopDemos() throws InterruptedException {
+        for (Process p : started) {
+            if (p.isAlive()) {
+                p.destroy();
+                if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            }
+        }
+    }
+
+    private Run start(Path tmp) throws IOException {
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"), "io.qmp4j.examples.Demo")
                 .redirectErrorStream(true).start();
+        started.add(p);
         StringBuffer out = new StringBuffer();
         CompletableFuture<Void> done = CompletableFuture.runAsync(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
