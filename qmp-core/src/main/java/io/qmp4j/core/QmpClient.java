@@ -202,6 +202,12 @@ public final class QmpClient implements AutoCloseable {
                 awaitSchema(schema(), command, args, t, start, result, guard, false);
                 return;
             }
+            if (cause instanceof QmpStateException && state() != QmpState.RUNNING) {
+                // The session ended between the fetch's steps: say so, as for any command in flight.
+                result.completeExceptionally(new QmpDisconnectedException("the session ended before '"
+                        + command.commandName() + "' could be sent", cause));
+                return;
+            }
             if (cause instanceof QmpDisconnectedException || cause instanceof QmpStateException) {
                 // The session cannot answer: the command would fail the same way.
                 result.completeExceptionally(cause);

@@ -100,6 +100,32 @@ class QmpClientFakeServerTest {
     }
 
     @Test
+    void closingTheResourcesEndsTheirSessions() throws Exception {
+        server.on("query-status", (cmd, conn) -> { }); // never answered
+        try (QmpResources own = QmpResources.create()) {
+            QmpClient c = b(own);
+            c.connect().get(5, TimeUnit.SECONDS);
+            CompletableFuture<?> pendingCommand = c.executeRaw("query-status", null);
+            server.takeCommand(T); // qmp_capabilities
+            server.takeCommand(T); // query-status
+            own.close();
+            Throwable why = failure(pendingCommand);
+            assertInstanceOf(QmpDisconnectedException.class, why, why::toString);
+            assertTrue(c.whenClosed().isDone(), "the session ended with its resources");
+            assertEquals(QmpState.CLOSED, c.state());
+            long t0 = System.nanoTime();
+            c.close();
+            assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(1), "close() of an ended session returns at once");
+        }
+    }
+
+    private QmpClient b(QmpResources own) {
+        QmpClient c = QmpClient.builder().endpoint(server.endpoint()).resources(own).build();
+        clients.add(c);
+        return c;
+    }
+
+    @Test
     void oobCanBeTurnedOff() throws Exception {
         QmpClient c = client(QmpClient.builder().oob(false));
         c.connect().get(5, TimeUnit.SECONDS);

@@ -2,6 +2,7 @@ package io.qmp4j.it;
 
 import io.qmp4j.examples.bench.OrchestrationBenchmark;
 import io.qmp4j.examples.bench.QmpBenchmark;
+import io.qmp4j.examples.bench.ScaleBenchmark;
 import io.qmp4j.examples.bench.Soak;
 import io.qmp4j.examples.bench.TlsMigrationBenchmark;
 import org.junit.jupiter.api.Test;
@@ -33,6 +34,15 @@ class BenchmarksIT {
     void shortSoak() throws Exception {
         // Six migrations: each kind (shared, copy-storage, TLS) twice; every check of the long soak holds.
         org.junit.jupiter.api.Assertions.assertTrue(Soak.run(6));
+    }
+
+    @Test
+    void scaleBenchmark() throws Exception {
+        // 3 QEMUs and 20 fake monitors (2 of them flooding) on one I/O thread; figures printed, not asserted.
+        ScaleBenchmark.Figures f = ScaleBenchmark.run(3, 20, 2, 3);
+        org.junit.jupiter.api.Assertions.assertEquals(23, f.sessions());
+        org.junit.jupiter.api.Assertions.assertEquals(1, f.ioThreads(), "every session on one I/O thread");
+        org.junit.jupiter.api.Assertions.assertTrue(f.eventsPerSecond() > 0, "the floods reached the listeners");
     }
 
     @Test

@@ -130,6 +130,15 @@ public final class QmpSession extends ChannelInboundHandlerAdapter {
 
     private io.netty.handler.ssl.SslContext sslContext;
 
+    /**
+     * At most one read of at most 16 KiB per session each time round the event loop. Sessions
+     * share one I/O thread; a session flooding events (or a large reply) then takes its turn
+     * with the others instead of keeping the thread for up to 16 reads of 64 KiB, which is
+     * Netty's default. Handles are per channel; the allocator itself is shareable.
+     */
+    private static final io.netty.channel.RecvByteBufAllocator READ_BUDGET =
+            new io.netty.channel.AdaptiveRecvByteBufAllocator(64, 1024, 4096).maxMessagesPerRead(1);
+
     public CompletableFuture<Greeting> connect() {
         if (!state.compareAndSet(QmpState.IDLE, QmpState.CONNECTING)) {
             return CompletableFuture.failedFuture(new QmpStateException("connect", state.get(), QmpState.IDLE));
@@ -137,6 +146,7 @@ public final class QmpSession extends ChannelInboundHandlerAdapter {
         QmpEndpoint endpoint = cfg.endpoint();
         Bootstrap b = new Bootstrap().group(cfg.group())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, cfg.connectTimeout().toMillis()))
+                .option(ChannelOption.RCVBUF_ALLOCATOR, READ_BUDGET)
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -24,6 +25,8 @@ import org.slf4j.LoggerFactory;
 final class Subscription implements EventSubscription {
 
     private static final Logger log = LoggerFactory.getLogger(Subscription.class);
+    /** Events one delivery task hands to a listener before it makes way for other callbacks. */
+    static final int DRAIN_BATCH = 64;
 
     private final Set<String> names;
     private final Predicate<? super QmpEvent> filter;
@@ -105,14 +108,28 @@ final class Subscription implements EventSubscription {
         }
     }
 
+    /**
+     * Delivers up to {@link #DRAIN_BATCH} events, then yields the callback thread by queueing
+     * itself again: a session flooding events must not keep the threads that complete other
+     * sessions' commands (they share one executor) from getting to them.
+     */
     private void drain() {
-        while (true) {
+        for (int i = 0; ; i++) {
             QmpEvent e;
             synchronized (this) {
-                e = closed ? null : queue.pollFirst();
-                if (e == null) {
+                if (closed || queue.isEmpty()) {
                     draining = false;
                     return;
+                }
+                e = i < DRAIN_BATCH ? queue.pollFirst() : null;
+            }
+            if (e == null) { // batch done, more queued: still draining, continue later
+                try {
+                    executor.execute(this::drain);
+                    return;
+                } catch (RejectedExecutionException shutDown) {
+                    i = -1; // nobody else will deliver them: go on here
+                    continue;
                 }
             }
             try {
