@@ -68,6 +68,9 @@ public final class QmpClient implements AutoCloseable {
                 b.connectTimeout, b.commandTimeout, b.oob, b.maxFrameBytes, b.inBandWindow, b.eventHistory, name), hub);
         if (ownsResources) {
             session.closeFuture().whenComplete((x, t) -> resources.close());
+        } else {
+            resources.track(this);
+            session.closeFuture().whenComplete((x, t) -> resources.untrack(this));
         }
     }
 

@@ -37,6 +37,8 @@ public final class QmpResources implements AutoCloseable {
     private final HashedWheelTimer timer;
     /** Schemas by QEMU version, package and target: fetched once, shared by all clients. */
     private final ConcurrentHashMap<String, QmpSchema> schemas = new ConcurrentHashMap<>();
+    /** The clients built on these resources and not yet closed: close() ends them first. */
+    private final java.util.Set<QmpClient> clients = ConcurrentHashMap.newKeySet();
     private EventLoopGroup unixGroup; // guarded by this, created on first use
     private EventLoopGroup inetGroup; // guarded by this, created on first use
     private boolean closed; // guarded by this
@@ -91,6 +93,14 @@ public final class QmpResources implements AutoCloseable {
         return inetGroup;
     }
 
+    void track(QmpClient client) {
+        clients.add(client);
+    }
+
+    void untrack(QmpClient client) {
+        clients.remove(client);
+    }
+
     ConcurrentHashMap<String, QmpSchema> schemaCache() {
         return schemas;
     }
@@ -105,14 +115,27 @@ public final class QmpResources implements AutoCloseable {
         }
     }
 
+    private static boolean onEventLoop(EventLoopGroup g) {
+        if (g == null) {
+            return false;
+        }
+        for (io.netty.util.concurrent.EventExecutor e : g) {
+            if (e.inEventLoop()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** @return whether {@link #close()} was called */
     public synchronized boolean isClosed() {
         return closed;
     }
 
     /**
-     * Stops the I/O threads, the timer and the callback executor if this object created it.
-     * Connections still open are closed. Waits a few seconds at most.
+     * Closes the clients still open on these resources (their pending commands fail with
+     * {@link QmpDisconnectedException}), then stops the I/O threads, the timer and the callback
+     * executor if this object created it. Waits a few seconds at most.
      */
     @Override
     public void close() {
@@ -125,6 +148,24 @@ public final class QmpResources implements AutoCloseable {
             closed = true;
             u = unixGroup;
             i = inetGroup;
+        }
+        // End every session while its event loop still runs, so that its pending commands fail
+        // and its subscribers hear of it: a loop that shuts down does not reliably close the
+        // channels registered with it (seen with junixsocket's selector).
+        java.util.List<java.util.concurrent.CompletableFuture<?>> ends = new java.util.ArrayList<>();
+        for (QmpClient c : java.util.List.copyOf(clients)) {
+            ends.add(c.closeAsync());
+        }
+        try {
+            if (onEventLoop(u) || onEventLoop(i)) {
+                throw new java.util.concurrent.TimeoutException("called on an I/O thread: cannot wait for it");
+            }
+            java.util.concurrent.CompletableFuture.allOf(ends.toArray(java.util.concurrent.CompletableFuture[]::new))
+                    .get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // best effort: the loops are shut down below in any case
         }
         for (EventLoopGroup g : new EventLoopGroup[] {u, i}) {
             if (g != null) {
