@@ -4,11 +4,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-/** What the demo, the benchmarks and the soak do on the host besides QEMU: run a tool, remove a work directory. */
+/**
+ * What the demo, the benchmarks and the soak do on the host besides QEMU: run a tool, make and
+ * remove work directories, keep files to their owner.
+ */
 public final class HostTools {
 
     private HostTools() {
@@ -45,5 +49,46 @@ public final class HostTools {
             }
         }
         return !Files.exists(dir);
+    }
+
+    /**
+     * Creates a directory, and each missing parent, that only its owner may enter
+     * ({@code rwx------}), whatever the umask; directories that exist are left as they are.
+     *
+     * @param dir the directory
+     * @return {@code dir}
+     * @throws UncheckedIOException when it cannot be created
+     */
+    public static Path ownerOnlyDirectory(Path dir) {
+        try {
+            Path missing = dir.toAbsolutePath();
+            java.util.ArrayDeque<Path> toCreate = new java.util.ArrayDeque<>();
+            while (missing != null && !Files.isDirectory(missing)) {
+                toCreate.push(missing);
+                missing = missing.getParent();
+            }
+            for (Path d : toCreate) {
+                Files.createDirectory(d);
+                ownerOnly(d);
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Takes group and others' permissions away from a file or directory (sockets included: to
+     * connect to a UNIX socket takes write permission on it).
+     *
+     * @param file the file
+     * @throws UncheckedIOException when its permissions cannot be changed
+     */
+    public static void ownerOnly(Path file) {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(Files.isDirectory(file) ? "rwx------" : "rw-------"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

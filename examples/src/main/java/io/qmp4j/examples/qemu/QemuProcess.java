@@ -294,9 +294,15 @@ public final class QemuProcess implements AutoCloseable {
          */
         public QemuProcess start() {
             Objects.requireNonNull(workDir, "workDir is required");
+            // Owner-only, as everything the launcher creates: whoever can reach the QMP socket
+            // owns the VM, and the log may show its command line.
+            HostTools.ownerOnlyDirectory(workDir);
+            Path logFile = workDir.resolve(name + ".log");
             try {
-                Files.createDirectories(workDir);
                 Files.deleteIfExists(qmpSocket());
+                Files.deleteIfExists(logFile);
+                Files.createFile(logFile);
+                HostTools.ownerOnly(logFile);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -318,7 +324,6 @@ public final class QemuProcess implements AutoCloseable {
             qemuArgs.addAll(extraArgs);
             List<String> cmd = new ArrayList<>(List.of("timeout", "--signal=KILL", lifetime.toSeconds() + "s"));
             cmd.addAll(qemuArgs);
-            Path logFile = workDir.resolve(name + ".log");
             Process wrapper;
             try {
                 wrapper = new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -338,6 +343,7 @@ public final class QemuProcess implements AutoCloseable {
                     break;
                 }
                 if (qemu != null && Files.exists(qmpSocket())) {
+                    HostTools.ownerOnly(qmpSocket());
                     QemuProcess p = new QemuProcess(this, qemuArgs, wrapper, qemu);
                     log.info("started {}: {}", p, String.join(" ", qemuArgs));
                     return p;

@@ -1,5 +1,6 @@
 package io.qmp4j.examples.tls;
 
+import io.qmp4j.examples.qemu.HostTools;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -39,7 +40,7 @@ public final class Certificates {
      */
     public static Authority authority(Path dir, String name) {
         try {
-            Files.createDirectories(dir);
+            HostTools.ownerOnlyDirectory(dir);
             Files.writeString(dir.resolve("ca.cnf"), """
                     [ ca ]
                     default_ca = CA_default
@@ -62,6 +63,7 @@ public final class Certificates {
         openssl(dir, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca-key.pem", "-out", "ca-cert.pem",
                 "-subj", "/O=qmp4j test/CN=" + name, "-days", "1",
                 "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
+        HostTools.ownerOnly(dir.resolve("ca-key.pem"));
         return new Authority(dir);
     }
 
@@ -96,7 +98,7 @@ public final class Certificates {
          */
         public void copyCa(Path target) {
             try {
-                Files.createDirectories(target);
+                HostTools.ownerOnlyDirectory(target);
                 Files.copy(cert(), target.resolve("ca-cert.pem"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -115,11 +117,7 @@ public final class Certificates {
          */
         public void issue(Path target, String role, List<String> names, Instant notBefore, Instant notAfter,
                           Optional<Path> keyPasswordFile) {
-            try {
-                Files.createDirectories(target);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            HostTools.ownerOnlyDirectory(target);
             Path key = target.resolve(role + "-key.pem").toAbsolutePath();
             Path csr = dir.resolve(role + "-" + System.nanoTime() + ".csr").toAbsolutePath();
             Path ext = dir.resolve(role + ".ext").toAbsolutePath();
@@ -127,6 +125,7 @@ public final class Certificates {
                     key.toString()));
             keyPasswordFile.ifPresent(f -> gen.addAll(List.of("-aes-256-cbc", "-pass", "file:" + f.toAbsolutePath())));
             openssl(dir, gen.toArray(String[]::new));
+            HostTools.ownerOnly(key);
             List<String> req = new ArrayList<>(List.of("req", "-new", "-key", key.toString(), "-subj",
                     "/O=qmp4j test/CN=" + names.get(0), "-out", csr.toString()));
             keyPasswordFile.ifPresent(f -> req.addAll(List.of("-passin", "file:" + f.toAbsolutePath())));
