@@ -38,7 +38,7 @@ public sealed interface Storage permits Storage.Shared, Storage.Copy {
      * @return copy-storage of all eligible disks
      */
     static Copy copyAll() {
-        return new Copy(List.of(), Optional.empty(), 0, false);
+        return new Copy(List.of(), Optional.empty(), Optional.empty(), 0, false);
     }
 
     /**
@@ -58,7 +58,7 @@ public sealed interface Storage permits Storage.Shared, Storage.Copy {
                 throw new IllegalArgumentException("a disk name is empty");
             }
         }
-        return new Copy(List.of(disks), Optional.empty(), 0, false);
+        return new Copy(List.of(disks), Optional.empty(), Optional.empty(), 0, false);
     }
 
     /** Shared storage. */
@@ -72,19 +72,24 @@ public sealed interface Storage permits Storage.Shared, Storage.Copy {
      * mirrors are ended so that each destination image holds exactly the source's data.
      *
      * @param disks the disks to copy; empty means every eligible disk
-     * @param nbd where the destination's NBD server listens; empty means the host of the
-     *            migration URI and its port + 1 (for a UNIX-socket URI: its path + {@code .nbd})
+     * @param nbd where the source connects to the destination's NBD server; empty means the host
+     *            of the migration URI and its port + 1 (for a UNIX-socket URI: its path + {@code .nbd})
+     * @param nbdListen where the destination's NBD server listens, when that is not where the
+     *                  source connects (a proxy or NAT in between, as {@code listenUri} for the
+     *                  migration stream); empty means the same address
      * @param mirrorSpeed the speed limit of each mirror, bytes per second (0: none)
      * @param writeBlocking whether guest writes are copied synchronously ({@code copy-mode:
      *                      write-blocking}), so that the mirror converges even when the guest
      *                      writes faster than the link
      */
-    record Copy(List<String> disks, Optional<MigrationUri> nbd, long mirrorSpeed, boolean writeBlocking) implements Storage {
+    record Copy(List<String> disks, Optional<MigrationUri> nbd, Optional<MigrationUri> nbdListen, long mirrorSpeed,
+                boolean writeBlocking) implements Storage {
 
         /** Checks the values; copies the list. */
         public Copy {
             disks = List.copyOf(disks);
             Objects.requireNonNull(nbd, "nbd");
+            Objects.requireNonNull(nbdListen, "nbdListen");
             if (mirrorSpeed < 0) {
                 throw new IllegalArgumentException("mirror speed " + mirrorSpeed + " is negative");
             }
@@ -95,7 +100,16 @@ public sealed interface Storage permits Storage.Shared, Storage.Copy {
          * @return a copy with that address
          */
         public Copy nbd(MigrationUri address) {
-            return new Copy(disks, Optional.of(address), mirrorSpeed, writeBlocking);
+            return new Copy(disks, Optional.of(address), nbdListen, mirrorSpeed, writeBlocking);
+        }
+
+        /**
+         * @param address where the destination's NBD server listens, when the source reaches it
+         *                through another address (set with {@link #nbd(MigrationUri)})
+         * @return a copy with that address
+         */
+        public Copy nbdListen(MigrationUri address) {
+            return new Copy(disks, nbd, Optional.of(address), mirrorSpeed, writeBlocking);
         }
 
         /**
@@ -103,7 +117,7 @@ public sealed interface Storage permits Storage.Shared, Storage.Copy {
          * @return a copy with that limit
          */
         public Copy mirrorSpeed(long bytesPerSecond) {
-            return new Copy(disks, nbd, bytesPerSecond, writeBlocking);
+            return new Copy(disks, nbd, nbdListen, bytesPerSecond, writeBlocking);
         }
 
         /**
@@ -111,7 +125,7 @@ public sealed interface Storage permits Storage.Shared, Storage.Copy {
          * @return a copy with that mode
          */
         public Copy writeBlocking(boolean on) {
-            return new Copy(disks, nbd, mirrorSpeed, on);
+            return new Copy(disks, nbd, nbdListen, mirrorSpeed, on);
         }
 
         /** @return whether every eligible disk is copied */
@@ -133,6 +147,14 @@ public sealed interface Storage permits Storage.Shared, Storage.Copy {
             }
             io.qmp4j.core.command.SocketAddress a = migration.socketAddress();
             return MigrationUri.tcp(a.host(), Integer.parseInt(a.port()) + 1);
+        }
+
+        /**
+         * @param migration the migration stream's address, as the source connects to it
+         * @return where the destination's NBD server listens for this migration
+         */
+        public MigrationUri nbdListenFor(MigrationUri migration) {
+            return nbdListen.orElseGet(() -> nbdFor(migration));
         }
     }
 }

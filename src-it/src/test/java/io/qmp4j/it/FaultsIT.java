@@ -16,6 +16,12 @@ import io.qmp4j.migration.MigrationHandle;
 import io.qmp4j.migration.MigrationResult;
 import io.qmp4j.migration.MigrationUri;
 import io.qmp4j.migration.Storage;
+import io.qmp4j.migration.TlsCredentials;
+import io.qmp4j.examples.tls.Certificates;
+import io.qmp4j.core.QmpCommand;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,17 +48,9 @@ class FaultsIT extends MigrationCase {
         Path srcImg = qemus.dir().resolve("src.qcow2");
         Path dstImg = qemus.dir().resolve("dst.qcow2");
         Path before = qemus.dir().resolve("before.qcow2");
-        runTool("qemu-img", "create", "-q", "-f", "qcow2", srcImg.toString(), "128M");
-        runTool("qemu-img", "create", "-q", "-f", "qcow2", dstImg.toString(), "128M");
-        runTool("qemu-io", "-f", "qcow2", "-c", "write -P 0x3d 0 64M", "-c", "write -P 0x4e 100M 8M", srcImg.toString());
+        diskImages(srcImg, dstImg, "128M", "write -P 0x3d 0 64M", "write -P 0x4e 100M 8M");
         Files.copy(srcImg, before);
-        VmPair p = VmPair.start(qemus, resources, 256, 192, 8, true, b -> b,
-                b -> b.args("-blockdev", "driver=file,filename=" + srcImg + ",node-name=f", "-blockdev", "driver=qcow2,file=f,node-name=d",
-                        "-device", "virtio-blk-pci,drive=d,id=vblk0"),
-                b -> b.args("-blockdev", "driver=file,filename=" + dstImg + ",node-name=f", "-blockdev", "driver=qcow2,file=f,node-name=d",
-                        "-device", "virtio-blk-pci,drive=d,id=vblk0"));
-        pairs.add(p);
-        VmPair.awaitTicks(p.src, 1);
+        VmPair p = diskPair(srcImg, dstImg);
         MigrationParameters paramsBefore = p.src.execute(new QueryMigrateParameters()).get(5, TimeUnit.SECONDS);
         QemuProcess killed = victim.equals("source") ? p.source : p.destination;
 
@@ -98,5 +96,46 @@ class FaultsIT extends MigrationCase {
             assertTrue(p.destination.awaitExit(Duration.ofSeconds(15)), "the destination QEMU exited");
             runTool("qemu-img", "check", "-q", srcImg.toString());
         }
+    }
+
+    @Test
+    void aDestinationKeptAfterTheSourceDiedHasNothingOfTheMigrationLeft() throws Exception {
+        // Copy-storage over TLS, the source killed mid-mirror, onFailure(KEEP): the destination
+        // QEMU stays, and the SDK takes back from it what it set up there.
+        Path srcImg = qemus.dir().resolve("src.qcow2");
+        Path dstImg = qemus.dir().resolve("dst.qcow2");
+        Path tls = Certificates.authority(qemus.dir().resolve("ca"), "faults CA").issueAll(qemus.dir().resolve("tls"),
+                List.of("localhost", "127.0.0.1"));
+        diskImages(srcImg, dstImg, "128M", "write -P 0x3d 0 64M");
+        VmPair p = diskPair(srcImg, dstImg);
+        MigrationParameters dstBefore = p.dst.execute(new QueryMigrateParameters()).get(5, TimeUnit.SECONDS);
+        AtomicBoolean done = new AtomicBoolean();
+        MigrationHandle h = Migration.builder().source(p.src).destination(p.dst)
+                .uri(MigrationUri.tcp("127.0.0.1", LoopbackPorts.freePair())).tls(TlsCredentials.of(tls))
+                .storage(Storage.copyAll().mirrorSpeed(16L << 20)).onFailure(Migration.DestinationPolicy.KEEP)
+                .pollInterval(Duration.ofMillis(50)).stepTimeout(Duration.ofSeconds(10))
+                .progressListener(pr -> {
+                    if (pr.phase().name().equals("STORAGE") && pr.disks().stream().anyMatch(d -> d.copiedBytes() > 0)
+                            && done.compareAndSet(false, true)) {
+                        p.source.signal("KILL");
+                        p.source.awaitExit(Duration.ofSeconds(5));
+                    }
+                })
+                .build().start();
+        MigrationException e = migrationFailure(h.completion(), 90);
+        System.out.println("source killed mid-mirror, destination kept: " + e.getMessage());
+        assertTrue(done.get(), "the kill happened during the mirror phase");
+        assertEquals("QemuGone", e.result().errorClass().orElseThrow(), e.getMessage());
+
+        assertTrue(p.destination.isAlive(), "the destination QEMU was kept");
+        assertNoStorageLeftovers(p.dst, p.dst); // no job, no node of ours, no export
+        assertNoSdkObjects(p.dst);              // no TLS credentials, authz or secret
+        assertEquals(dstBefore, p.dst.execute(new QueryMigrateParameters()).get(5, TimeUnit.SECONDS), "parameters restored");
+        // The NBD server was stopped: another can start (and is stopped again).
+        var addr = JsonNodeFactory.instance.objectNode().put("type", "inet");
+        addr.putObject("data").put("host", "127.0.0.1").put("port", Integer.toString(LoopbackPorts.freePair()));
+        p.dst.execute(QmpCommand.raw("nbd-server-start", JsonNodeFactory.instance.objectNode().set("addr", addr)))
+                .get(5, TimeUnit.SECONDS);
+        p.dst.execute(QmpCommand.raw("nbd-server-stop")).get(5, TimeUnit.SECONDS);
     }
 }

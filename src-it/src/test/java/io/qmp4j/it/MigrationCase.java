@@ -40,6 +40,39 @@ abstract class MigrationCase extends RealQemuCase {
         pairs.forEach(VmPair::close);
     }
 
+    /**
+     * Makes two qcow2 images of {@code size}; {@code qemuIo} commands (e.g. {@code "write -P 0x3d 0 64M"})
+     * fill the first.
+     */
+    protected static void diskImages(java.nio.file.Path srcImg, java.nio.file.Path dstImg, String size, String... qemuIo)
+            throws Exception {
+        runTool("qemu-img", "create", "-q", "-f", "qcow2", srcImg.toString(), size);
+        runTool("qemu-img", "create", "-q", "-f", "qcow2", dstImg.toString(), size);
+        List<String> io = new ArrayList<>(List.of("qemu-io", "-f", "qcow2"));
+        for (String c : qemuIo) {
+            io.addAll(List.of("-c", c));
+        }
+        io.add(srcImg.toString());
+        runTool(io.toArray(String[]::new));
+    }
+
+    /**
+     * A running guest (256 MiB, dirtying 8 MiB/s, never writing to its disk) with one virtio disk
+     * opening the qcow2 image {@code srcImg}, and its destination opening {@code dstImg}.
+     */
+    protected VmPair diskPair(java.nio.file.Path srcImg, java.nio.file.Path dstImg) throws Exception {
+        VmPair p = VmPair.start(qemus, resources, 256, 192, 8, true, b -> b, b -> withDisk(b, srcImg), b -> withDisk(b, dstImg));
+        pairs.add(p);
+        VmPair.awaitTicks(p.src, 1);
+        return p;
+    }
+
+    private static io.qmp4j.examples.qemu.QemuProcess.Builder withDisk(io.qmp4j.examples.qemu.QemuProcess.Builder b,
+                                                                       java.nio.file.Path img) {
+        return b.args("-blockdev", "driver=file,filename=" + img + ",node-name=f", "-blockdev", "driver=qcow2,file=f,node-name=d",
+                "-device", "virtio-blk-pci,drive=d,id=vblk0");
+    }
+
     /** The {@link MigrationException} a migration failed with, within 120 s. */
     protected static MigrationException failure(CompletableFuture<MigrationResult> f) throws Exception {
         return migrationFailure(f, 120);

@@ -14,6 +14,9 @@ import io.qmp4j.migration.MigrationHandle;
 import io.qmp4j.migration.MigrationProgress;
 import io.qmp4j.migration.MigrationResult;
 import io.qmp4j.migration.MigrationUri;
+import io.qmp4j.migration.Storage;
+import io.qmp4j.core.command.Quit;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -22,8 +25,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Network interruptions between two real QEMUs, played by a loopback proxy of the test's own on
- * the migration stream: a short stall is ridden out, a long one is taken for a broken link
- * (cancelled after the stall timeout), a reset fails the migration; the source keeps running.
+ * the migration stream, and on the NBD stream of a copy-storage migration: a short stall is
+ * ridden out, a long one is taken for a broken link (cancelled after the stall timeout), a reset
+ * fails the migration; the source keeps running, and nothing of the copy is left on it.
  */
 @Timeout(180)
 class ReliabilityIT extends MigrationCase {
@@ -112,6 +116,113 @@ class ReliabilityIT extends MigrationCase {
             System.out.println("connection reset: " + e.getMessage());
             assertEquals(MigrationResult.Outcome.FAILED, e.result().outcome());
             assertSourceRunsAsBefore(p, before);
+        }
+    }
+
+    // ------------------------------------------------------------------ the NBD stream (copy-storage)
+
+    private record DiskPair(VmPair vms, Path src, Path dst) {
+    }
+
+    /** A guest with a 128 MiB qcow2 disk holding 96 MiB of data, and an empty image for the destination. */
+    private DiskPair nbdDiskPair() throws Exception {
+        Path src = qemus.dir().resolve("nbd-src.qcow2");
+        Path dst = qemus.dir().resolve("nbd-dst.qcow2");
+        diskImages(src, dst, "128M", "write -P 0x5a 0 96M");
+        return new DiskPair(diskPair(src, dst), src, dst);
+    }
+
+    /**
+     * A copy-storage migration whose NBD stream goes through the proxy: the destination's NBD
+     * server listens on {@code port + 1}, the source connects to the proxy. Mirrors at 24 MiB/s
+     * (~4 s for the disk); {@code copying} completes once 16 MiB went through.
+     */
+    private static MigrationHandle startCopy(VmPair p, SniffingProxy nbdProxy, int port, Duration stall,
+                                             CompletableFuture<Void> copying) {
+        return Migration.builder().source(p.src).destination(p.dst)
+                .uri(MigrationUri.tcp("127.0.0.1", port))
+                .storage(Storage.copyAll().mirrorSpeed(24L << 20).nbd(MigrationUri.tcp("127.0.0.1", nbdProxy.port()))
+                        .nbdListen(MigrationUri.tcp("127.0.0.1", port + 1)))
+                .stallTimeout(stall).pollInterval(Duration.ofMillis(100))
+                .progressListener(pr -> {
+                    if (pr.phase() == MigrationProgress.Phase.STORAGE
+                            && pr.disks().stream().mapToLong(d -> d.copiedBytes()).sum() > 16L << 20) {
+                        copying.complete(null);
+                    }
+                })
+                .build().start();
+    }
+
+    @Test
+    void aShortStallOfTheDiskCopyIsRiddenOut() throws Exception {
+        DiskPair d = nbdDiskPair();
+        VmPair p = d.vms();
+        int port = LoopbackPorts.freePair();
+        try (SniffingProxy proxy = new SniffingProxy(port + 1, "-")) {
+            CompletableFuture<Void> copying = new CompletableFuture<>();
+            long t0 = System.nanoTime();
+            MigrationHandle h = startCopy(p, proxy, port, Duration.ofSeconds(20), copying);
+            copying.get(30, TimeUnit.SECONDS);
+            proxy.stall();
+            Thread.sleep(3000);
+            proxy.resume();
+            MigrationResult r = h.completion().get(90, TimeUnit.SECONDS);
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            System.out.printf("3 s stall of the NBD stream ridden out: done after %d ms, %d MiB through the proxy%n",
+                    ms, proxy.bytes() >> 20);
+            assertTrue(ms > 3000, "the stall is in the time taken: " + ms + " ms");
+            assertTrue(r.succeeded());
+            assertTrue(proxy.bytes() > 96L << 20, "the disk went through the proxy: " + proxy.bytes());
+            assertEquals(RunState.RUNNING, p.dst.execute(new QueryStatus()).get(5, TimeUnit.SECONDS).status());
+            VmPair.awaitTicks(p.dst, VmPair.status(p.dst).ticks() + 1);
+            for (var c : java.util.List.of(p.src, p.dst)) {
+                c.execute(new Quit()).exceptionally(x -> null).get(5, TimeUnit.SECONDS);
+            }
+            assertTrue(p.destination.awaitExit(Duration.ofSeconds(15)) && p.source.awaitExit(Duration.ofSeconds(15)));
+            runTool("qemu-img", "compare", "-q", d.src().toString(), d.dst().toString());
+        }
+    }
+
+    @Test
+    void aDiskCopyStalledPastTheStallTimeoutIsCancelledAndTheSourceRuns() throws Exception {
+        DiskPair d = nbdDiskPair();
+        VmPair p = d.vms();
+        MigrationParameters before = p.src.execute(new QueryMigrateParameters()).get(5, TimeUnit.SECONDS);
+        int port = LoopbackPorts.freePair();
+        try (SniffingProxy proxy = new SniffingProxy(port + 1, "-")) {
+            CompletableFuture<Void> copying = new CompletableFuture<>();
+            MigrationHandle h = startCopy(p, proxy, port, Duration.ofSeconds(2), copying);
+            copying.get(30, TimeUnit.SECONDS);
+            long t0 = System.nanoTime();
+            proxy.stall();
+            MigrationException e = migrationFailure(h.completion(), 60);
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            System.out.println("NBD stream stalled for good, failed after " + ms + " ms: " + e.getMessage());
+            assertEquals("Stalled", e.result().errorClass().orElseThrow(), e.getMessage());
+            assertTrue(e.getMessage().contains("copied nothing for 2 s"), e.getMessage());
+            assertTrue(e.getMessage().contains("yanked the NBD connection"), e.getMessage());
+            assertTrue(ms < 15_000, "detected within the stall timeout plus the rollback: " + ms + " ms");
+            assertSourceRunsAsBefore(p, before);
+            assertNoStorageLeftovers(p.src, null);
+        }
+    }
+
+    @Test
+    void aResetOfTheDiskCopyFailsTheMigrationAndTheSourceRuns() throws Exception {
+        DiskPair d = nbdDiskPair();
+        VmPair p = d.vms();
+        MigrationParameters before = p.src.execute(new QueryMigrateParameters()).get(5, TimeUnit.SECONDS);
+        int port = LoopbackPorts.freePair();
+        try (SniffingProxy proxy = new SniffingProxy(port + 1, "-")) {
+            CompletableFuture<Void> copying = new CompletableFuture<>();
+            MigrationHandle h = startCopy(p, proxy, port, Duration.ofSeconds(20), copying);
+            copying.get(30, TimeUnit.SECONDS);
+            proxy.reset();
+            MigrationException e = migrationFailure(h.completion(), 60);
+            System.out.println("NBD connection reset: " + e.getMessage());
+            assertEquals(MigrationResult.Outcome.FAILED, e.result().outcome());
+            assertSourceRunsAsBefore(p, before);
+            assertNoStorageLeftovers(p.src, null);
         }
     }
 }

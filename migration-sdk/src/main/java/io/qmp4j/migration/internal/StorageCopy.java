@@ -5,6 +5,7 @@ import io.qmp4j.core.QmpCommand;
 import io.qmp4j.core.QmpState;
 import io.qmp4j.core.command.BlockExportAdd;
 import io.qmp4j.core.command.BlockJobCancel;
+import io.qmp4j.core.command.Yank;
 import io.qmp4j.core.command.BlockJobInfo;
 import io.qmp4j.core.command.BlockdevAdd;
 import io.qmp4j.core.command.BlockdevDel;
@@ -55,7 +56,11 @@ final class StorageCopy {
     private final QmpClient dst;
     private final Calls calls;
     private final Storage.Copy copy;
+    /** How long a cancelled mirror may take to end before its NBD connection is yanked. */
+    private static final Duration CANCEL_GRACE = Duration.ofSeconds(3);
+
     private final SocketAddress nbd;
+    private final SocketAddress nbdListen;
     private final List<Mirror> mirrors = new ArrayList<>();
     private final String tlsCreds;
     private final String tlsAuthz;
@@ -77,6 +82,7 @@ final class StorageCopy {
         this.calls = calls;
         this.copy = copy;
         this.nbd = copy.nbdFor(migrationUri).socketAddress();
+        this.nbdListen = copy.nbdListenFor(migrationUri).socketAddress();
         for (int i = 0; i < pairs.size(); i++) {
             mirrors.add(new Mirror(pairs.get(i), PREFIX + i));
         }
@@ -84,7 +90,7 @@ final class StorageCopy {
 
     /** Destination: the NBD server and one writable export per disk (block-export-add, or nbd-server-add on QEMUs without it). */
     void prepareDestination(boolean hasBlockExportAdd) throws Exception {
-        calls.call(dst, new NbdServerStart(nbd, tlsCreds, tlsAuthz, null));
+        calls.call(dst, new NbdServerStart(nbdListen, tlsCreds, tlsAuthz, null));
         serverStarted = true;
         for (Mirror m : mirrors) {
             String node = m.pair.destination().nodeName();
@@ -207,10 +213,19 @@ final class StorageCopy {
                         if (jobStatus(m) != JobStatus.CONCLUDED) {
                             calls.call(src, new BlockJobCancel(m.id, true));
                         }
-                        awaitConcluded(m, timeout);
+                        String how = "cancelled";
+                        try {
+                            awaitConcluded(m, CANCEL_GRACE.compareTo(timeout) < 0 ? CANCEL_GRACE : timeout);
+                        } catch (IllegalStateException stillRunning) {
+                            // Its NBD requests hang on a link that carries nothing: a cancel waits
+                            // for them for ever. Yank the connection so that they fail, then the job ends.
+                            calls.call(src, Yank.of(Yank.Instance.blockNode(m.id)));
+                            awaitConcluded(m, timeout);
+                            how = "yanked the NBD connection of, and cancelled,";
+                        }
                         calls.call(src, new JobDismiss(m.id));
                         m.jobStarted = false;
-                        rolledBack.add("cancelled the mirror of disk '" + m.pair.source().id() + "' on the source");
+                        rolledBack.add(how + " the mirror of disk '" + m.pair.source().id() + "' on the source");
                     } catch (Exception e) {
                         rolledBack.add("could not cancel the mirror of disk '" + m.pair.source().id() + "': " + e.getMessage());
                     }
