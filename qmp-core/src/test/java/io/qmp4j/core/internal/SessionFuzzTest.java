@@ -23,7 +23,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * Fuzzes the decoder and the session handler with QMP traffic built from real QEMU 7.2
@@ -33,7 +32,6 @@ import org.junit.jupiter.api.Timeout;
  * once the channel closes, and no exception escaping the pipeline. A fixed
  * seed runs in the suite; {@code -Dqmp4j.fuzz.cases=N -Dqmp4j.fuzz.seed=S} runs longer.
  */
-@Timeout(120)
 class SessionFuzzTest {
 
     private static final String GREETING = "{\"QMP\": {\"version\": {\"qemu\": {\"micro\": 22, \"minor\": 2, \"major\": 7},"
@@ -66,16 +64,23 @@ class SessionFuzzTest {
         // Each broken case logs a WARN (slf4j-simple writes to System.err): keep the build log readable.
         java.io.PrintStream err = System.err;
         System.setErr(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        int[] endedBox = {0};
+        // A hang fails the run: 60 s plus 5 ms a case (a case takes ~0.15 ms here), so that
+        // longer runs get time in proportion.
+        Duration budget = Duration.ofSeconds(60).plusMillis(5L * cases);
         try {
-            for (int i = 0; i < cases; i++) {
-                try {
-                    if (oneCase(rnd)) {
-                        ended++;
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(budget, () -> {
+                for (int i = 0; i < cases; i++) {
+                    try {
+                        if (oneCase(rnd)) {
+                            endedBox[0]++;
+                        }
+                    } catch (Throwable t) {
+                        throw new AssertionError("fuzz case " + i + " (seed " + seed + ") failed", t);
                     }
-                } catch (Throwable t) {
-                    throw new AssertionError("fuzz case " + i + " (seed " + seed + ") failed", t);
                 }
-            }
+            });
+            ended = endedBox[0];
         } finally {
             System.setErr(err);
         }
