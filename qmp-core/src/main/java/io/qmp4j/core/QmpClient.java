@@ -40,7 +40,9 @@ import java.util.function.Predicate;
  * closed client stays closed; {@link #newBuilder()} makes another with the same options.
  *
  * <p>Thread-safe. Every returned future is completed on the callback executor of the client's
- * {@link QmpResources}, never on its I/O thread, so callbacks may block (briefly) without
+ * {@link QmpResources}, or, when a thread is already blocked in its {@code get()} or
+ * {@code join()}, by that thread itself (the I/O thread hands it the reply: one thread wake-up
+ * less per round trip); never on the I/O thread, so callbacks may block (briefly) without
  * stalling other sessions. Cancelling a future does not cancel the command in QEMU.
  *
  * @since 0.1

@@ -99,6 +99,82 @@ class QmpClientFakeServerTest {
         assertEquals(QmpState.RUNNING, c.state());
     }
 
+    /** Replies to query-status after {@code ms}, from the server's own thread. */
+    private void slowStatus(long ms) {
+        server.on("query-status", (cmd, conn) -> {
+            try {
+                Thread.sleep(ms);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            conn.reply(cmd, "{\"status\": \"running\", \"singlestep\": false, \"running\": true}");
+        });
+    }
+
+    @Test
+    void aCallerBlockedInGetCompletesItsCommandOnItsOwnThread() throws Exception {
+        slowStatus(100);
+        QmpClient c = connected();
+        java.util.concurrent.atomic.AtomicReference<Thread> ranOn = new java.util.concurrent.atomic.AtomicReference<>();
+        CompletableFuture<JsonNode> f = c.executeRaw("query-status", null);
+        f.thenRun(() -> ranOn.set(Thread.currentThread()));
+        assertEquals("running", f.get(5, TimeUnit.SECONDS).path("status").asText());
+        assertEquals(Thread.currentThread(), ranOn.get(), "the waiting thread took the reply: no callback thread in between");
+    }
+
+    @Test
+    void withoutAWaiterTheCallbackExecutorCompletes() throws Exception {
+        slowStatus(100); // the dependent is registered before the reply
+        QmpClient c = connected();
+        CompletableFuture<String> thread = new CompletableFuture<>();
+        c.executeRaw("query-status", null).thenRun(() -> thread.complete(Thread.currentThread().getName()));
+        String name = thread.get(5, TimeUnit.SECONDS);
+        assertTrue(name.startsWith("qmp4j-callback"), name);
+    }
+
+    @Test
+    void aTimedGetThatGivesUpLeavesTheReplyToTheExecutor() throws Exception {
+        slowStatus(300);
+        QmpClient c = connected();
+        CompletableFuture<JsonNode> f = c.executeRaw("query-status", null);
+        assertThrows(java.util.concurrent.TimeoutException.class, () -> f.get(20, TimeUnit.MILLISECONDS));
+        CountDownLatch done = new CountDownLatch(1);
+        f.thenRun(done::countDown); // nobody waits in get() any more
+        assertTrue(done.await(5, TimeUnit.SECONDS), "completed after the caller gave up");
+        assertEquals("running", f.join().path("status").asText());
+    }
+
+    @Test
+    void anInterruptedGetThrowsAndTheCommandStillCompletes() throws Exception {
+        slowStatus(300);
+        QmpClient c = connected();
+        CompletableFuture<JsonNode> f = c.executeRaw("query-status", null);
+        Thread me = Thread.currentThread();
+        Thread interrupter = new Thread(() -> {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                return;
+            }
+            me.interrupt();
+        });
+        interrupter.start();
+        assertThrows(InterruptedException.class, f::get);
+        assertFalse(Thread.currentThread().isInterrupted(), "InterruptedException clears the flag");
+        assertEquals("running", f.get(5, TimeUnit.SECONDS).path("status").asText());
+        interrupter.join();
+    }
+
+    @Test
+    void twoThreadsWaitingOnOneCommandBothGetTheReply() throws Exception {
+        slowStatus(200);
+        QmpClient c = connected();
+        CompletableFuture<JsonNode> f = c.executeRaw("query-status", null);
+        CompletableFuture<JsonNode> other = CompletableFuture.supplyAsync(f::join);
+        assertEquals("running", f.get(5, TimeUnit.SECONDS).path("status").asText());
+        assertEquals("running", other.get(5, TimeUnit.SECONDS).path("status").asText());
+    }
+
     @Test
     void closingTheResourcesEndsTheirSessions() throws Exception {
         server.on("query-status", (cmd, conn) -> { }); // never answered

@@ -333,7 +333,11 @@ public final class QmpSession extends ChannelInboundHandlerAdapter {
         if (p.timedOut) {
             log.debug("{}dropping the late reply of {}, which timed out", prefix, p);
         } else {
-            Callbacks.run(cfg.executor(), () -> complete(p, obj));
+            Runnable done = () -> complete(p, obj);
+            // A caller blocked on the future takes the reply itself; else the callback executor completes it.
+            if (!(p.future instanceof ReplyFuture rf && rf.handOff(done))) {
+                Callbacks.run(cfg.executor(), done);
+            }
         }
         pump();
     }
@@ -452,7 +456,8 @@ public final class QmpSession extends ChannelInboundHandlerAdapter {
     // ---------------------------------------------------------------- commands
 
     /**
-     * Sends a command. The returned future is completed on the callback executor.
+     * Sends a command. The returned future is completed on the callback executor, or by the
+     * thread that waits for it in {@code get()} or {@code join()} (see {@link ReplyFuture}).
      *
      * @param fds descriptors to pass with SCM_RIGHTS right before the command, or {@code null}
      */
@@ -486,7 +491,7 @@ public final class QmpSession extends ChannelInboundHandlerAdapter {
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
-        CompletableFuture<Object> f = new CompletableFuture<>();
+        CompletableFuture<Object> f = new ReplyFuture();
         Pending p = new Pending(command.commandName(), encoded, useOob, fds, type, f, command.completesOnDisconnect());
         Duration t = timeout == null ? cfg.commandTimeout() : timeout;
         if (!t.isZero() && !t.isNegative()) {

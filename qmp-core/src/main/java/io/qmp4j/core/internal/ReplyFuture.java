@@ -1,0 +1,135 @@
+package io.qmp4j.core.internal;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The future of one command, with a fast path for a caller that blocks on it: the I/O thread
+ * hands the reply straight to the thread waiting in {@link #get()} / {@link #join()}, which then
+ * decodes it and completes the future itself, instead of going through a callback thread first
+ * (one thread wake-up less per command, which is most of a sequential round trip's client cost).
+ *
+ * <p>Dependent stages therefore run either on the callback executor or on the caller's own
+ * thread inside {@code get()}, never on the I/O thread. Whichever path completes first wins.
+ */
+final class ReplyFuture extends CompletableFuture<Object> {
+
+    /** Nobody waits, or the reply went the usual way: {@link #get()} waits as CompletableFuture does. */
+    private static final Object ROUTED = new Object();
+
+    /** null, the waiting {@link Thread}, a {@link HandOff}, or {@link #ROUTED}. */
+    private final AtomicReference<Object> state = new AtomicReference<>();
+
+    /** The reply's completion, for the waiting thread to run (a Thread is a Runnable too: hence a type of its own). */
+    private record HandOff(Runnable completion) {
+    }
+
+    /**
+     * Called on the I/O thread with the completion of this command.
+     *
+     * @return whether a waiting thread took it (else the caller must run it elsewhere)
+     */
+    boolean handOff(Runnable completion) {
+        while (true) {
+            Object s = state.get();
+            if (s instanceof Thread t) {
+                if (state.compareAndSet(t, new HandOff(completion))) {
+                    LockSupport.unpark(t);
+                    return true;
+                }
+            } else if (state.compareAndSet(s, ROUTED)) {
+                return false;
+            }
+        }
+    }
+
+    @Override
+    public Object get() throws InterruptedException, ExecutionException {
+        if (!isDone()) {
+            fastWait(0, true);
+        }
+        return super.get();
+    }
+
+    @Override
+    public Object get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
+        if (!isDone() && fastWait(Math.max(1, unit.toNanos(timeout)), true)) {
+            return super.get(0, TimeUnit.NANOSECONDS); // done, or the time is up
+        }
+        return super.get(timeout, unit);
+    }
+
+    @Override
+    public Object join() {
+        if (!isDone()) {
+            try {
+                fastWait(0, false);
+            } catch (InterruptedException cannotHappen) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return super.join();
+    }
+
+    /**
+     * Waits as the first waiting thread, taking the reply from the I/O thread and completing the
+     * future here, or until another path completes it (a timeout, a disconnect), or the time is up.
+     *
+     * @param nanos how long, or 0 for as long as it takes
+     * @param interruptible whether an interrupt ends the wait (with InterruptedException)
+     * @return false when another thread has the fast path, or the reply already went the usual way
+     */
+    private boolean fastWait(long nanos, boolean interruptible) throws InterruptedException {
+        Thread me = Thread.currentThread();
+        if (!state.compareAndSet(null, me)) {
+            return false;
+        }
+        whenComplete((v, e) -> LockSupport.unpark(me));
+        long deadline = System.nanoTime() + nanos;
+        boolean interrupted = false;
+        while (true) {
+            if (state.get() instanceof HandOff h) {
+                h.completion().run(); // caller-runs: decode and complete on this thread
+                break;
+            }
+            if (isDone()) {
+                break;
+            }
+            if (Thread.interrupted()) {
+                interrupted = true;
+                if (interruptible) {
+                    break;
+                }
+            }
+            long left = nanos == 0 ? Long.MAX_VALUE : deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            if (nanos == 0) {
+                LockSupport.park(this);
+            } else {
+                LockSupport.parkNanos(this, left);
+            }
+        }
+        // Give the fast path up; if the reply arrives right now, it is still ours to run.
+        if (!state.compareAndSet(me, null) && state.get() instanceof HandOff h && !isDone()) {
+            h.completion().run();
+        }
+        if (interrupted) {
+            if (interruptible && !isDone()) {
+                throw new InterruptedException();
+            }
+            me.interrupt();
+        }
+        return true;
+    }
+
+    @Override
+    public <U> CompletableFuture<U> newIncompleteFuture() {
+        return new CompletableFuture<>(); // stages derived from a reply are plain futures
+    }
+}
