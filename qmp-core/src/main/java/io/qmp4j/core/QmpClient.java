@@ -70,9 +70,6 @@ public final class QmpClient implements AutoCloseable {
                 b.connectTimeout, b.commandTimeout, b.oob, b.maxFrameBytes, b.inBandWindow, b.eventHistory, name), hub);
         if (ownsResources) {
             session.closeFuture().whenComplete((x, t) -> resources.close());
-        } else {
-            resources.track(this);
-            session.closeFuture().whenComplete((x, t) -> resources.untrack(this));
         }
     }
 
@@ -106,6 +103,12 @@ public final class QmpClient implements AutoCloseable {
      *         fails, the connection is already released.
      */
     public CompletableFuture<Greeting> connect() {
+        if (!ownsResources && state() == QmpState.IDLE) {
+            // Known to the shared resources from the first connect until the session ends, so
+            // that closing them ends it; a client never connected is not kept alive by them.
+            resources.track(this);
+            session.closeFuture().whenComplete((x, t) -> resources.untrack(this));
+        }
         return session.connect();
     }
 
