@@ -54,6 +54,7 @@ public final class HostTools {
     /**
      * Creates a directory, and each missing parent, that only its owner may enter
      * ({@code rwx------}), whatever the umask; directories that exist are left as they are.
+     * Safe to call from several threads for the same directory.
      *
      * @param dir the directory
      * @return {@code dir}
@@ -68,8 +69,15 @@ public final class HostTools {
                 missing = missing.getParent();
             }
             for (Path d : toCreate) {
-                Files.createDirectory(d);
-                ownerOnly(d);
+                try {
+                    Files.createDirectory(d);
+                    ownerOnly(d);
+                } catch (java.nio.file.FileAlreadyExistsException e) {
+                    if (!Files.isDirectory(d)) {
+                        throw e;
+                    }
+                    // another thread made it just now (launchers started in parallel): theirs to set
+                }
             }
             return dir;
         } catch (IOException e) {
