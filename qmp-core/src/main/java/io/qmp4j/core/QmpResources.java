@@ -7,15 +7,21 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.HashedWheelTimer;
 import io.netty.util.Timer;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import io.qmp4j.core.schema.QmpSchema;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.newsclub.net.unix.AFUNIXSelectorProvider;
 
 /**
@@ -38,7 +44,7 @@ public final class QmpResources implements AutoCloseable {
     /** Schemas by QEMU version, package and target: fetched once, shared by all clients. */
     private final ConcurrentHashMap<String, QmpSchema> schemas = new ConcurrentHashMap<>();
     /** The clients built on these resources and not yet closed: close() ends them first. */
-    private final java.util.Set<QmpClient> clients = ConcurrentHashMap.newKeySet();
+    private final Set<QmpClient> clients = ConcurrentHashMap.newKeySet();
     private EventLoopGroup unixGroup; // guarded by this, created on first use
     private EventLoopGroup inetGroup; // guarded by this, created on first use
     private boolean closed; // guarded by this
@@ -119,7 +125,7 @@ public final class QmpResources implements AutoCloseable {
         if (g == null) {
             return false;
         }
-        for (io.netty.util.concurrent.EventExecutor e : g) {
+        for (EventExecutor e : g) {
             if (e.inEventLoop()) {
                 return true;
             }
@@ -152,20 +158,16 @@ public final class QmpResources implements AutoCloseable {
         // End every session while its event loop still runs, so that its pending commands fail
         // and its subscribers hear of it: a loop that shuts down does not reliably close the
         // channels registered with it (seen with junixsocket's selector).
-        java.util.List<java.util.concurrent.CompletableFuture<?>> ends = new java.util.ArrayList<>();
-        for (QmpClient c : java.util.List.copyOf(clients)) {
-            ends.add(c.closeAsync());
-        }
-        try {
-            if (onEventLoop(u) || onEventLoop(i)) {
-                throw new java.util.concurrent.TimeoutException("called on an I/O thread: cannot wait for it");
+        CompletableFuture<?>[] ends = List.copyOf(clients).stream().map(QmpClient::closeAsync).toArray(CompletableFuture[]::new);
+        // On an I/O thread, waiting would keep that thread from closing them: do not wait there.
+        if (!onEventLoop(u) && !onEventLoop(i)) {
+            try {
+                CompletableFuture.allOf(ends).get(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                // best effort: the loops are shut down below in any case
             }
-            java.util.concurrent.CompletableFuture.allOf(ends.toArray(java.util.concurrent.CompletableFuture[]::new))
-                    .get(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            // best effort: the loops are shut down below in any case
         }
         for (EventLoopGroup g : new EventLoopGroup[] {u, i}) {
             if (g != null) {
