@@ -39,18 +39,25 @@ class ReliabilityIT extends MigrationCase {
         return p;
     }
 
-    /** A migration through the proxy, slow enough (64 MiB/s for ~384 MiB) to be interrupted. */
-    private static MigrationHandle start(VmPair p, SniffingProxy proxy, int listenPort, Duration stall,
-                                         CompletableFuture<Void> active) {
-        return Migration.builder().source(p.src).destination(p.dst)
+    /** A migration through the proxy, slow enough (64 MiB/s for ~384 MiB) to be interrupted; returns once 32 MiB went. */
+    private static MigrationHandle start(VmPair p, SniffingProxy proxy, int listenPort, Duration stall) throws Exception {
+        return startAndAwait(Migration.builder().source(p.src).destination(p.dst)
                 .uri(MigrationUri.tcp("127.0.0.1", proxy.port())).listenUri(MigrationUri.tcp("127.0.0.1", listenPort))
-                .bandwidthMiBps(64).stallTimeout(stall).pollInterval(Duration.ofMillis(100))
-                .progressListener(pr -> {
-                    if (pr.phase() == MigrationProgress.Phase.MIGRATING && pr.transferredBytes() > 32L << 20) {
-                        active.complete(null);
-                    }
-                })
-                .build().start();
+                .bandwidthMiBps(64).stallTimeout(stall).pollInterval(Duration.ofMillis(100)),
+                pr -> pr.phase() == MigrationProgress.Phase.MIGRATING && pr.transferredBytes() > 32L << 20);
+    }
+
+    /** Starts the migration and returns once its progress shows it under way (within 30 s). */
+    private static MigrationHandle startAndAwait(Migration.Builder b, java.util.function.Predicate<MigrationProgress> underWay)
+            throws Exception {
+        CompletableFuture<Void> reached = new CompletableFuture<>();
+        MigrationHandle h = b.progressListener(pr -> {
+            if (underWay.test(pr)) {
+                reached.complete(null);
+            }
+        }).build().start();
+        reached.get(30, TimeUnit.SECONDS);
+        return h;
     }
 
     private static void assertSourceRunsAsBefore(VmPair p, MigrationParameters before) throws Exception {
@@ -64,9 +71,7 @@ class ReliabilityIT extends MigrationCase {
         VmPair p = pair();
         int port = LoopbackPorts.freePair();
         try (SniffingProxy proxy = new SniffingProxy(port, "-")) {
-            CompletableFuture<Void> active = new CompletableFuture<>();
-            MigrationHandle h = start(p, proxy, port, Duration.ofSeconds(20), active);
-            active.get(30, TimeUnit.SECONDS);
+            MigrationHandle h = start(p, proxy, port, Duration.ofSeconds(20));
             proxy.stall();
             Thread.sleep(3000);
             long during = h.progress().transferredBytes();
@@ -86,9 +91,7 @@ class ReliabilityIT extends MigrationCase {
         MigrationParameters before = p.src.execute(new QueryMigrateParameters()).get(5, TimeUnit.SECONDS);
         int port = LoopbackPorts.freePair();
         try (SniffingProxy proxy = new SniffingProxy(port, "-")) {
-            CompletableFuture<Void> active = new CompletableFuture<>();
-            MigrationHandle h = start(p, proxy, port, Duration.ofSeconds(2), active);
-            active.get(30, TimeUnit.SECONDS);
+            MigrationHandle h = start(p, proxy, port, Duration.ofSeconds(2));
             long t0 = System.nanoTime();
             proxy.stall();
             MigrationException e = migrationFailure(h.completion(), 60);
@@ -108,9 +111,7 @@ class ReliabilityIT extends MigrationCase {
         MigrationParameters before = p.src.execute(new QueryMigrateParameters()).get(5, TimeUnit.SECONDS);
         int port = LoopbackPorts.freePair();
         try (SniffingProxy proxy = new SniffingProxy(port, "-")) {
-            CompletableFuture<Void> active = new CompletableFuture<>();
-            MigrationHandle h = start(p, proxy, port, Duration.ofSeconds(20), active);
-            active.get(30, TimeUnit.SECONDS);
+            MigrationHandle h = start(p, proxy, port, Duration.ofSeconds(20));
             proxy.reset();
             MigrationException e = migrationFailure(h.completion(), 60);
             System.out.println("connection reset: " + e.getMessage());
@@ -135,22 +136,16 @@ class ReliabilityIT extends MigrationCase {
     /**
      * A copy-storage migration whose NBD stream goes through the proxy: the destination's NBD
      * server listens on {@code port + 1}, the source connects to the proxy. Mirrors at 24 MiB/s
-     * (~4 s for the disk); {@code copying} completes once 16 MiB went through.
+     * (~4 s for the disk); returns once 16 MiB went through.
      */
-    private static MigrationHandle startCopy(VmPair p, SniffingProxy nbdProxy, int port, Duration stall,
-                                             CompletableFuture<Void> copying) {
-        return Migration.builder().source(p.src).destination(p.dst)
+    private static MigrationHandle startCopy(VmPair p, SniffingProxy nbdProxy, int port, Duration stall) throws Exception {
+        return startAndAwait(Migration.builder().source(p.src).destination(p.dst)
                 .uri(MigrationUri.tcp("127.0.0.1", port))
                 .storage(Storage.copyAll().mirrorSpeed(24L << 20).nbd(MigrationUri.tcp("127.0.0.1", nbdProxy.port()))
                         .nbdListen(MigrationUri.tcp("127.0.0.1", port + 1)))
-                .stallTimeout(stall).pollInterval(Duration.ofMillis(100))
-                .progressListener(pr -> {
-                    if (pr.phase() == MigrationProgress.Phase.STORAGE
-                            && pr.disks().stream().mapToLong(d -> d.copiedBytes()).sum() > 16L << 20) {
-                        copying.complete(null);
-                    }
-                })
-                .build().start();
+                .stallTimeout(stall).pollInterval(Duration.ofMillis(100)),
+                pr -> pr.phase() == MigrationProgress.Phase.STORAGE
+                        && pr.disks().stream().mapToLong(d -> d.copiedBytes()).sum() > 16L << 20);
     }
 
     @Test
@@ -159,10 +154,8 @@ class ReliabilityIT extends MigrationCase {
         VmPair p = d.vms();
         int port = LoopbackPorts.freePair();
         try (SniffingProxy proxy = new SniffingProxy(port + 1, "-")) {
-            CompletableFuture<Void> copying = new CompletableFuture<>();
             long t0 = System.nanoTime();
-            MigrationHandle h = startCopy(p, proxy, port, Duration.ofSeconds(20), copying);
-            copying.get(30, TimeUnit.SECONDS);
+            MigrationHandle h = startCopy(p, proxy, port, Duration.ofSeconds(20));
             proxy.stall();
             Thread.sleep(3000);
             proxy.resume();
@@ -190,9 +183,7 @@ class ReliabilityIT extends MigrationCase {
         MigrationParameters before = p.src.execute(new QueryMigrateParameters()).get(5, TimeUnit.SECONDS);
         int port = LoopbackPorts.freePair();
         try (SniffingProxy proxy = new SniffingProxy(port + 1, "-")) {
-            CompletableFuture<Void> copying = new CompletableFuture<>();
-            MigrationHandle h = startCopy(p, proxy, port, Duration.ofSeconds(2), copying);
-            copying.get(30, TimeUnit.SECONDS);
+            MigrationHandle h = startCopy(p, proxy, port, Duration.ofSeconds(2));
             long t0 = System.nanoTime();
             proxy.stall();
             MigrationException e = migrationFailure(h.completion(), 60);
@@ -214,9 +205,7 @@ class ReliabilityIT extends MigrationCase {
         MigrationParameters before = p.src.execute(new QueryMigrateParameters()).get(5, TimeUnit.SECONDS);
         int port = LoopbackPorts.freePair();
         try (SniffingProxy proxy = new SniffingProxy(port + 1, "-")) {
-            CompletableFuture<Void> copying = new CompletableFuture<>();
-            MigrationHandle h = startCopy(p, proxy, port, Duration.ofSeconds(20), copying);
-            copying.get(30, TimeUnit.SECONDS);
+            MigrationHandle h = startCopy(p, proxy, port, Duration.ofSeconds(20));
             proxy.reset();
             MigrationException e = migrationFailure(h.completion(), 60);
             System.out.println("NBD connection reset: " + e.getMessage());
