@@ -208,7 +208,8 @@ public final class ScaleBenchmark {
         return v[Math.min(v.length - 1, (int) Math.ceil(p / 100.0 * v.length) - 1)];
     }
 
-    private static long heapAfterGc() throws InterruptedException {
+    /** @return the heap in use after three GCs (what the scale benchmark and the soak report) */
+    static long heapAfterGc() throws InterruptedException {
         for (int i = 0; i < 3; i++) {
             System.gc();
             Thread.sleep(100);

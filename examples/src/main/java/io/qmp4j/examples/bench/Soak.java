@@ -107,7 +107,7 @@ public final class Soak {
                 disk = next;
                 if (i % 10 == 0 || i == rounds) {
                     System.out.printf("round %3d: %.0f s, guest tick %d; JVM threads %d, open fds %d, heap after GC %d KiB%n", i,
-                            (System.nanoTime() - t0) / 1e9, lastTick, Thread.activeCount(), openFds(), heapAfterGc() >> 10);
+                            (System.nanoTime() - t0) / 1e9, lastTick, Thread.activeCount(), openFds(), ScaleBenchmark.heapAfterGc() >> 10);
                 }
             }
             current.close();
@@ -149,10 +149,4 @@ public final class Soak {
         }
     }
 
-    private static long heapAfterGc() throws InterruptedException {
-        System.gc();
-        Thread.sleep(100);
-        Runtime rt = Runtime.getRuntime();
-        return rt.totalMemory() - rt.freeMemory();
-    }
 }
