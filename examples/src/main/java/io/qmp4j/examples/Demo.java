@@ -12,7 +12,7 @@ import io.qmp4j.examples.qemu.TestGuest;
 import io.qmp4j.examples.tls.Certificates;
 import io.qmp4j.migration.Migration;
 import io.qmp4j.migration.MigrationException;
-import io.qmp4j.migration.MigrationProgress;
+import io.qmp4j.examples.cli.ProgressPrinter;
 import io.qmp4j.migration.MigrationResult;
 import io.qmp4j.migration.MigrationUri;
 import io.qmp4j.migration.Storage;
@@ -49,6 +49,8 @@ public final class Demo {
     private final QmpResources resources = QmpResources.create();
     private final List<QemuProcess> qemus = new ArrayList<>();
     private final List<String> table = new ArrayList<>();
+    /** The CLI's progress lines, indented: one per change, never the same twice. */
+    private final ProgressPrinter progress = new ProgressPrinter(new java.io.PrintWriter(System.out, true), false, "  ");
 
     private Demo(Path work, Path cache) {
         this.work = work;
@@ -174,7 +176,7 @@ public final class Demo {
 
     private MigrationResult migrate(String what, Migration.Builder b) throws Exception {
         try {
-            MigrationResult r = b.maxDowntime(Duration.ofMillis(300)).progressListener(Demo::printProgress).build().start()
+            MigrationResult r = b.maxDowntime(Duration.ofMillis(300)).progressListener(progress::print).build().start()
                     .completion().get(180, TimeUnit.SECONDS);
             long disk = r.disks().stream().mapToLong(d -> d.copiedBytes()).sum();
             System.out.printf("  completed: total %d ms, downtime %d ms, %d MiB of RAM in %d passes%s%n", r.totalTime().toMillis(),
@@ -217,19 +219,6 @@ public final class Demo {
         p.waitFor(60, TimeUnit.SECONDS);
         System.out.println("  qemu-img compare " + a.getFileName() + " " + b.getFileName() + ": " + out);
         return p.exitValue() == 0;
-    }
-
-    private static void printProgress(MigrationProgress p) {
-        if (p.phase() == MigrationProgress.Phase.MIGRATING) {
-            System.out.printf("  %-9s pass %d  %5.1f %%  %6d MiB sent  %5d MiB/s  dirty %4d MiB/s  expected downtime %d ms%n",
-                    p.status(), p.pass(), p.percent(), p.transferredBytes() >> 20, p.throughputBytesPerSecond() >> 20,
-                    p.dirtyBytesPerSecond() >> 20, p.expectedDowntime().toMillis());
-        } else if (p.phase() == MigrationProgress.Phase.STORAGE) {
-            p.disks().forEach(d -> System.out.printf("  disk %s: %d / %d MiB%s%n", d.disk(), d.copiedBytes() >> 20,
-                    d.totalBytes() >> 20, d.ready() ? ", in sync" : ""));
-        } else {
-            System.out.println("  " + p.phase().name().toLowerCase().replace('_', ' '));
-        }
     }
 
     private static TestGuest.GuestStatus waitForTicks(QmpClient c, long ticks) throws Exception {

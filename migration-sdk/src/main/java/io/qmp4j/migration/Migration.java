@@ -4,9 +4,12 @@ import io.qmp4j.core.QmpClient;
 import io.qmp4j.core.command.MigrationParameters;
 import io.qmp4j.migration.check.Checks;
 import io.qmp4j.migration.check.PreflightCheck;
+import io.qmp4j.migration.internal.MigrationJob;
+import io.qmp4j.migration.internal.Recovery;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
@@ -24,6 +27,10 @@ import java.util.function.Consumer;
  *         .build();                                       // validates, no I/O
  * MigrationResult result = plan.start().completion().join();
  * }</pre>
+ *
+ * <p>Each start is a <em>job</em>: every change it makes on either QEMU is journalled, before it
+ * is made, in a record kept inside that QEMU, so that a failure, a cancel, Ctrl-C, or a new
+ * process after this one died ({@link #attach}) can undo exactly what was done.
  *
  * @since 0.1
  */
@@ -45,12 +52,24 @@ public final class Migration {
         return new Builder();
     }
 
-    /** What happens to the destination QEMU when the migration fails or is cancelled. */
-    public enum DestinationPolicy {
-        /** Tell it to quit (QEMU 7.2 exits by itself after a failed incoming migration anyway). */
-        QUIT,
-        /** Leave it as it is. */
-        KEEP
+    /** Runs a plan: a new job on a thread of its own. */
+    static MigrationHandle start(MigrationPlan plan) {
+        return MigrationJob.start(plan);
+    }
+
+    /**
+     * Finds the job that a process which died (or was killed) left on these two QEMUs, so that
+     * it can be finished or aborted: its record, kept inside each QEMU by qmp4j (an object named
+     * {@code qmp4j-job-ID}), and what QEMU itself reports of the migration.
+     *
+     * @param source the source's client, connected
+     * @param destination the destination's client, connected, or {@code null} when it is gone
+     *                    or unknown (then only the source's side is finished or undone)
+     * @return the job as found; {@link AttachedJob#found()} is false when there is none
+     */
+    public static CompletableFuture<AttachedJob> attach(QmpClient source, QmpClient destination) {
+        Objects.requireNonNull(source, "source");
+        return Recovery.attach(source, destination, Duration.ofSeconds(30));
     }
 
     /**
@@ -65,7 +84,7 @@ public final class Migration {
         Storage storage = Storage.shared();
         TlsCredentials tls;
         Duration maxDowntime;
-        long bandwidth = UNLIMITED_BANDWIDTH;
+        Long bandwidth;
         Compression compression;
         int multifdChannels;
         AutoConverge autoConverge;
@@ -146,7 +165,7 @@ public final class Migration {
 
         /**
          * @param downtime the longest pause allowed at switchover (virsh {@code migrate-setmaxdowntime});
-         *                 default QEMU's (300 ms)
+         *                 default: what the source has (QEMU's default is 300 ms)
          * @return this builder
          */
         public Builder maxDowntime(Duration downtime) {
@@ -159,7 +178,10 @@ public final class Migration {
         }
 
         /**
-         * @param bytesPerSecond the bandwidth limit; default {@link Migration#UNLIMITED_BANDWIDTH}
+         * @param bytesPerSecond the bandwidth limit; default: the source's own {@code max-bandwidth}
+         *                       (set with virsh's {@code migrate-setspeed} or by another client),
+         *                       except QEMU's untouched built-in default, which is lifted to
+         *                       {@link Migration#UNLIMITED_BANDWIDTH} as libvirt does
          * @return this builder
          */
         public Builder bandwidth(long bytesPerSecond) {
@@ -351,6 +373,7 @@ public final class Migration {
             if (uri == null) {
                 throw new IllegalStateException("uri is required (MigrationUri.tcp(host, port) or MigrationUri.unix(path))");
             }
+            checkPort(uri, "uri");
             if (compression instanceof Compression.Legacy && multifdChannels > 0) {
                 throw new IllegalStateException("multifd and the legacy compress capability cannot be combined: use"
                         + " Compression.multifd(ZLIB|ZSTD, level) with multifd");
@@ -380,6 +403,15 @@ public final class Migration {
                 }
             }
             return new MigrationPlan(this);
+        }
+
+        /** Port 0 would make the destination listen on a random port that the source cannot know. */
+        private static void checkPort(MigrationUri u, String what) {
+            String text = u.uri();
+            if (text.startsWith("tcp:") && text.substring(text.lastIndexOf(':') + 1).matches("0+")) {
+                throw new IllegalStateException(what + " " + u + ": port 0 makes the destination listen on a port the"
+                        + " source cannot know; give a port in 1..65535");
+            }
         }
     }
 }

@@ -9,6 +9,9 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface MigrationHandle {
 
+    /** @return the job's id: it names qmp4j's objects, nodes and jobs in both QEMUs, and its record there */
+    String job();
+
     /** @return the latest progress snapshot */
     MigrationProgress progress();
 
@@ -21,10 +24,15 @@ public interface MigrationHandle {
     CompletableFuture<MigrationResult> completion();
 
     /**
-     * Cancels the migration: {@code migrate_cancel} on the source, then the rollback. Has no
-     * effect once the migration completed.
+     * Cancels the migration: {@code migrate_cancel} on the source, a wait until QEMU reports it
+     * cancelled, then the journal undone in reverse. Once QEMU has passed the point of no return
+     * (the switchover is under way or done, or post-copy runs) a cancel would lose the VM: the
+     * migration is then finished instead, and {@link #completion()} completes normally.
      *
      * @return {@link #completion()}
      */
     CompletableFuture<MigrationResult> cancel();
+
+    /** @return whether a cancel now would still undo the migration (false past the point of no return or once done) */
+    boolean cancellable();
 }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.qmp4j.core.QmpClient;
 import io.qmp4j.core.QmpEndpoint;
 import io.qmp4j.core.QmpResources;
-import io.qmp4j.core.command.MigrationCapability;
 import io.qmp4j.core.command.MultiFdCompression;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,7 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** build() validates everything without I/O and derives what goes to each side. */
+/** build() validates everything without I/O; what goes to each side is SettingsTest's. */
 class MigrationBuilderTest {
 
     private QmpResources resources;
@@ -68,38 +67,26 @@ class MigrationBuilderTest {
     }
 
     @Test
-    void capabilitiesAndParametersGoWhereQemuNeedsThem() {
-        MigrationPlan p = base().multifd(4).compression(Compression.multifd(MultiFdCompression.ZSTD, 3))
-                .autoConverge(AutoConverge.defaults()).bandwidthMiBps(512).maxDowntime(Duration.ofMillis(200)).build();
-        assertEquals(Boolean.TRUE, p.destinationCapabilities().get(MigrationCapability.MULTIFD), "multifd on both sides");
-        assertEquals(Boolean.TRUE, p.sourceCapabilities().get(MigrationCapability.MULTIFD));
-        assertEquals(null, p.destinationCapabilities().get(MigrationCapability.AUTO_CONVERGE), "auto-converge on the source only");
-        assertEquals(Boolean.TRUE, p.sourceCapabilities().get(MigrationCapability.AUTO_CONVERGE));
-        assertEquals(4L, p.destinationParameters().multifdChannels());
-        assertEquals("zstd", p.destinationParameters().multifdCompression());
-        assertEquals(512L << 20, p.sourceParameters().maxBandwidth());
-        assertEquals(200L, p.sourceParameters().downtimeLimit());
-        assertEquals(null, p.destinationParameters().maxBandwidth());
-    }
-
-    @Test
-    void bandwidthIsAlwaysExplicit() {
-        // QEMU 7.2 defaults to 128 MiB/s; like libvirt, the SDK always sets it.
-        assertEquals(Migration.UNLIMITED_BANDWIDTH, base().build().sourceParameters().maxBandwidth());
-        assertEquals(125_000_000L, base().bandwidthMbps(1000).build().sourceParameters().maxBandwidth());
-    }
-
-    @Test
-    void copyStoragePausesBeforeSwitchoverAndActivatesTheDestinationsDisksLate() {
-        MigrationPlan p = base().storage(Storage.copyAll()).build();
-        assertEquals(Boolean.TRUE, p.sourceCapabilities().get(MigrationCapability.PAUSE_BEFORE_SWITCHOVER));
-        assertEquals(Boolean.TRUE, p.destinationCapabilities().get(MigrationCapability.LATE_BLOCK_ACTIVATE));
-        assertEquals(null, base().build().sourceCapabilities().get(MigrationCapability.PAUSE_BEFORE_SWITCHOVER),
-                "shared storage does not stop at pre-switchover");
+    void copyStorageAddressesAreChecked() {
         MigrationUri u = MigrationUri.tcp("127.0.0.1", 4444);
         assertTrue(assertThrows(IllegalStateException.class, () -> base().uri(u).storage(Storage.copyAll().nbd(u)).build())
                 .getMessage().contains("NBD server cannot listen where the migration stream does"));
         assertTrue(assertThrows(IllegalStateException.class, () -> base().uri(new MigrationUri("tcp:h")).storage(Storage.copyAll())
                 .build()).getMessage().contains("copy-storage: endpoint 'tcp:h': expected tcp:HOST:PORT"));
+    }
+
+    @Test
+    void portZeroIsRefused() {
+        // The destination would listen on a random port the source cannot know.
+        assertTrue(assertThrows(IllegalStateException.class, () -> base().uri(new MigrationUri("tcp:127.0.0.1:0")).build())
+                .getMessage().contains("port 0"));
+    }
+
+    @Test
+    void thePlanKeepsWhatWasAskedAndNothingElse() {
+        MigrationPlan p = base().build();
+        assertTrue(p.bandwidth().isEmpty(), "no bandwidth asked: the source's own applies");
+        assertTrue(p.maxDowntime().isEmpty());
+        assertEquals(125_000_000L, base().bandwidthMbps(1000).build().bandwidth().orElseThrow());
     }
 }

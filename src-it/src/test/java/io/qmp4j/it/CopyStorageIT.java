@@ -15,6 +15,7 @@ import io.qmp4j.examples.qemu.QemuProcess;
 import io.qmp4j.examples.qemu.TestGuest;
 import io.qmp4j.migration.DiskCopy;
 import io.qmp4j.migration.ImageCreator;
+import io.qmp4j.migration.DestinationPolicy;
 import io.qmp4j.migration.Migration;
 import io.qmp4j.migration.MigrationException;
 import io.qmp4j.migration.MigrationHandle;
@@ -349,7 +350,7 @@ class CopyStorageIT extends MigrationCase {
     // ------------------------------------------------------------------ cancel and failure
 
     /** Starts a copy-storage migration of a 256 MiB disk that lasts long enough to be interrupted in {@code phase}. */
-    private MigrationHandle startAndReach(VmPair p, String phase, Migration.DestinationPolicy onFailure) throws Exception {
+    private MigrationHandle startAndReach(VmPair p, String phase, DestinationPolicy onFailure) throws Exception {
         Migration.Builder m = migration(p, phase.equals("STORAGE") ? Storage.copyAll().mirrorSpeed(16L << 20) : Storage.copyAll())
                 .onFailure(onFailure).pollInterval(Duration.ofMillis(50));
         if (phase.equals("MIGRATING")) {
@@ -377,7 +378,7 @@ class CopyStorageIT extends MigrationCase {
     void cancelLeavesTheSourceRunningOnCleanDisksAndNothingBehind(String phase) throws Exception {
         Img a = filledDisk();
         VmPair p = pair(phase.equals("MIGRATING") ? 96 : 8, a);
-        MigrationHandle h = startAndReach(p, phase, Migration.DestinationPolicy.KEEP);
+        MigrationHandle h = startAndReach(p, phase, DestinationPolicy.KEEP);
         h.cancel();
         MigrationException e = failure(h.completion());
         assertEquals(MigrationResult.Outcome.CANCELLED, e.result().outcome(), e.getMessage());
@@ -394,7 +395,7 @@ class CopyStorageIT extends MigrationCase {
     void aDestinationKilledMidwayLeavesTheSourceRunningOnCleanDisks(String phase) throws Exception {
         Img a = filledDisk();
         VmPair p = pair(phase.equals("MIGRATING") ? 96 : 8, a);
-        MigrationHandle h = startAndReach(p, phase, Migration.DestinationPolicy.QUIT);
+        MigrationHandle h = startAndReach(p, phase, DestinationPolicy.QUIT);
         p.destination.signal("KILL");
         MigrationException e = failure(h.completion());
         assertEquals(MigrationResult.Outcome.FAILED, e.result().outcome(), e.getMessage());

@@ -10,6 +10,7 @@ import io.qmp4j.core.command.Quit;
 import io.qmp4j.core.command.RunState;
 import io.qmp4j.examples.qemu.LoopbackPorts;
 import io.qmp4j.examples.qemu.QemuProcess;
+import io.qmp4j.migration.DestinationPolicy;
 import io.qmp4j.migration.Migration;
 import io.qmp4j.migration.MigrationException;
 import io.qmp4j.migration.MigrationHandle;
@@ -112,7 +113,7 @@ class FaultsIT extends MigrationCase {
         AtomicBoolean done = new AtomicBoolean();
         MigrationHandle h = Migration.builder().source(p.src).destination(p.dst)
                 .uri(MigrationUri.tcp("127.0.0.1", LoopbackPorts.freePair())).tls(TlsCredentials.of(tls))
-                .storage(Storage.copyAll().mirrorSpeed(16L << 20)).onFailure(Migration.DestinationPolicy.KEEP)
+                .storage(Storage.copyAll().mirrorSpeed(16L << 20)).onFailure(DestinationPolicy.KEEP)
                 .pollInterval(Duration.ofMillis(50)).stepTimeout(Duration.ofSeconds(10))
                 .progressListener(pr -> {
                     if (pr.phase().name().equals("STORAGE") && pr.disks().stream().anyMatch(d -> d.copiedBytes() > 0)

@@ -66,26 +66,6 @@ class MigrationIT extends MigrationCase {
     }
 
     /** The guest runs on the destination: ticks rise there, and (under KVM) its memory is intact. */
-    private static void assertGuestHealthyOn(VmPair p) throws Exception {
-        assertEquals(RunState.RUNNING, p.dst.execute(new QueryStatus()).get(5, TimeUnit.SECONDS).status(), "destination runs");
-        assertEquals(RunState.POSTMIGRATE, p.src.execute(new QueryStatus()).get(5, TimeUnit.SECONDS).status(), "source is postmigrate");
-        TestGuest.GuestStatus before = VmPair.status(p.dst);
-        assertTrue(before.booted(), "the guest's status block arrived");
-        TestGuest.GuestStatus after = VmPair.awaitTicks(p.dst, before.ticks() + 2);
-        assertTrue(after.pagesDirtied() > before.pagesDirtied() || after.pagesDirtied() == 0, "the guest keeps dirtying");
-        if (KVM) {
-            assertEquals(0, after.integrityErrors(), "pages the guest wrote before the migration hold what it wrote");
-        } else {
-            System.out.println("memory integrity not asserted: no usable KVM here, and QEMU 7.2 under TCG was seen to lose"
-                    + " a few written pages in migrations (guest reports " + after.integrityErrors() + " errors)");
-        }
-    }
-
-    private static void assertSourceRunningAndTicking(VmPair p) throws Exception {
-        assertEquals(RunState.RUNNING, p.src.execute(new QueryStatus()).get(5, TimeUnit.SECONDS).status(), "source runs");
-        TestGuest.GuestStatus s = VmPair.status(p.src);
-        VmPair.awaitTicks(p.src, s.ticks() + 1);
-    }
 
     @ParameterizedTest(name = "256 MiB dirtied at {0} MiB/s")
     @ValueSource(ints = {16, 64})

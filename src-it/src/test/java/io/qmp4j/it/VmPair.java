@@ -16,11 +16,38 @@ final class VmPair {
     final QmpClient src;
     final QmpClient dst;
 
-    private VmPair(QemuProcess source, QemuProcess destination, QmpClient src, QmpClient dst) {
+    private final Fresh fresh;
+    private final String dstName;
+
+    /** What it takes to start another destination for the same source. */
+    private record Fresh(QemuTestSupport qemus, QmpResources resources, int ramMiB, int workingSetMiB, int rateMiBps, boolean fill,
+                         UnaryOperator<QemuProcess.Builder> common) {
+    }
+
+    private VmPair(QemuProcess source, QemuProcess destination, QmpClient src, QmpClient dst, Fresh fresh, String dstName) {
+        this.dstName = dstName;
         this.source = source;
         this.destination = destination;
         this.src = src;
         this.dst = dst;
+        this.fresh = fresh;
+    }
+
+    /**
+     * Starts another destination for this pair's source (the first one exited or was used), with
+     * {@code dstOnly} after the shared arguments (e.g. its own disk image), and a second monitor.
+     *
+     * @return the new destination pair: same source, new destination, both connected
+     */
+    VmPair withNewDestination(String name, UnaryOperator<QemuProcess.Builder> dstOnly) throws Exception {
+        Path dir = fresh.qemus().dir();
+        QemuProcess d = fresh.qemus().start(dstOnly.apply(fresh.common().apply(TestGuest.boot(fresh.qemus().qemu(name)
+                .memoryMiB(fresh.ramMiB()).paused(false), cache(), fresh.workingSetMiB(), fresh.rateMiBps(), fresh.fill()))
+                .incomingDefer(true).args("-serial", "file:" + dir.resolve(name + "-serial.log"),
+                        "-qmp", "unix:" + dir.resolve(name + "-2.qmp") + ",server=on,wait=off")));
+        QmpClient dc = QmpClient.builder().endpoint(d.qmp()).resources(fresh.resources()).name(name).build();
+        dc.connect().get(10, TimeUnit.SECONDS);
+        return new VmPair(source, d, src, dc, fresh, name);
     }
 
     /** @return a second QMP monitor of the source, for a second client (QEMU serves one client per monitor) */
@@ -30,7 +57,7 @@ final class VmPair {
 
     /** @return a second QMP monitor of the destination */
     io.qmp4j.core.QmpEndpoint destinationMonitor2() {
-        return io.qmp4j.core.QmpEndpoint.unix(destination.workDir().resolve("dst-2.qmp"));
+        return io.qmp4j.core.QmpEndpoint.unix(destination.workDir().resolve(dstName + "-2.qmp"));
     }
 
     static Path cache() {
@@ -64,7 +91,7 @@ final class VmPair {
         QmpClient dc = QmpClient.builder().endpoint(d.qmp()).resources(resources).name("dst").build();
         sc.connect().get(10, TimeUnit.SECONDS);
         dc.connect().get(10, TimeUnit.SECONDS);
-        return new VmPair(s, d, sc, dc);
+        return new VmPair(s, d, sc, dc, new Fresh(qemus, resources, ramMiB, workingSetMiB, rateMiBps, fill, common), "dst");
     }
 
     static TestGuest.GuestStatus status(QmpClient c) throws Exception {

@@ -99,6 +99,22 @@ final class Common {
         }
     }
 
+    /**
+     * @return whether standard output is a terminal: {@code System.console()} alone is not enough,
+     *         since JDK 22 returns a console even when output is redirected ({@code isTerminal()} tells)
+     */
+    static boolean isTerminal() {
+        java.io.Console c = System.console();
+        if (c == null) {
+            return false;
+        }
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(c);
+        } catch (ReflectiveOperationException e) {
+            return true; // JDK 17-21: a console exists only for a terminal
+        }
+    }
+
     static Throwable unwrap(Throwable t) {
         while ((t instanceof ExecutionException || t instanceof CompletionException) && t.getCause() != null) {
             t = t.getCause();

@@ -5,7 +5,8 @@ import io.qmp4j.migration.AutoConverge;
 import io.qmp4j.migration.Compression;
 import io.qmp4j.migration.Migration;
 import io.qmp4j.migration.MigrationException;
-import io.qmp4j.migration.MigrationProgress;
+import io.qmp4j.migration.MigrationHandle;
+import io.qmp4j.migration.MigrationLimits;
 import io.qmp4j.migration.MigrationResult;
 import io.qmp4j.migration.MigrationUri;
 import io.qmp4j.migration.PreflightException;
@@ -71,10 +72,12 @@ final class MigrateCommand implements Callable<Integer> {
         boolean abort;
     }
 
-    @Option(names = "--bandwidth", paramLabel = "MiB/s", description = "bandwidth limit (default: unlimited)")
+    @Option(names = "--bandwidth", paramLabel = "MiB/s", description = "bandwidth limit (default: the source's own, as"
+            + " migrate-setspeed set it; QEMU's untouched built-in default is lifted to unlimited)")
     Long bandwidth;
 
-    @Option(names = "--max-downtime", paramLabel = "MS", description = "downtime limit (QEMU's default: 300)")
+    @Option(names = "--max-downtime", paramLabel = "MS", description = "downtime limit (default: the source's own, as"
+            + " migrate-setmaxdowntime set it; QEMU's default is 300)")
     Long maxDowntime;
 
     @Option(names = "--parallel", description = "multiple migration channels (multifd)")
@@ -265,74 +268,114 @@ final class MigrateCommand implements Callable<Integer> {
         Migration.Builder b = configure(Migration.builder());
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        boolean terminal = System.console() != null && !json;
+        ProgressPrinter printer = new ProgressPrinter(out, !json && Common.isTerminal());
         try (Common.Session s = new Common.Session(source, 10, qmpTlsDir); Common.Session d = new Common.Session(dest, 10, qmpTlsDir)) {
             b.source(s.client).destination(d.client);
             if (!json) {
-                b.progressListener(p -> printProgress(out, p, terminal));
+                b.progressListener(printer::print);
             }
+            MigrationHandle h = b.build().start();
             MigrationResult r;
-            try {
-                r = b.build().start().completion().get(24, TimeUnit.HOURS);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof MigrationException m) {
-                    if (json) {
-                        out.println(Common.JSON.writeValueAsString(toJson(m.result())));
-                    } else {
-                        if (terminal) {
-                            out.println();
-                        }
-                        err.println("qmp4j migrate: " + m.getMessage());
+            try (Interrupts signals = new Interrupts(n -> onSignal(h, n, printer, err))) {
+                try {
+                    r = h.completion().get(24, TimeUnit.HOURS);
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof MigrationException m) {
+                        return failed(m, signals, printer, out, err);
                     }
-                    return m instanceof PreflightException ? Qmp4jCli.EXIT_USAGE : Qmp4jCli.EXIT_FAILED;
+                    throw e;
                 }
-                throw e;
             }
             if (json) {
                 out.println(Common.JSON.writeValueAsString(toJson(r)));
             } else {
-                if (terminal) {
-                    out.println();
-                }
-                out.printf("Migration completed: total %d ms, downtime %d ms, setup %d ms, %d bytes in %d passes%n",
-                        r.totalTime().toMillis(), r.downtime().toMillis(), r.setupTime().toMillis(), r.transferredBytes(), r.passes());
-                r.disks().forEach(k -> out.printf("  disk %s: %d MiB copied in %d ms (%s -> %s)%n", k.disk(), k.copiedBytes() >> 20,
-                        k.elapsed().toMillis(), k.sourceFile(), k.destinationFile()));
+                printer.end();
+                printCompleted(out, r);
             }
             return 0;
         }
     }
 
-    private static void printProgress(PrintWriter out, MigrationProgress p, boolean terminal) {
-        String line = p.phase() == MigrationProgress.Phase.MIGRATING || p.phase() == MigrationProgress.Phase.TIMEOUT_ACTION
-                ? String.format("%-9s %5.1f %% pass %d  %d MiB/s  remaining %d MiB  dirty %d MiB/s  expected downtime %d ms",
-                        p.status(), p.percent(), p.pass(), p.throughputBytesPerSecond() >> 20, p.remainingBytes() >> 20,
-                        p.dirtyBytesPerSecond() >> 20, p.expectedDowntime().toMillis())
-                : p.phase() == MigrationProgress.Phase.STORAGE
-                ? String.format("disks     %5.1f %% %s", p.storagePercent(), String.join("  ", p.disks().stream()
-                        .map(d -> String.format("%s %d/%d MiB%s", d.disk(), d.copiedBytes() >> 20, d.totalBytes() >> 20,
-                                d.ready() ? " ready" : "")).toList()))
-                : p.phase().name().toLowerCase().replace('_', ' ');
-        if (terminal) {
-            out.print("\r" + String.format("%-100s", line));
+    /** Ctrl-C or SIGTERM: cancel and undo, as virsh does; past the point of no return, finish instead. */
+    private static void onSignal(MigrationHandle h, int n, ProgressPrinter printer, PrintWriter err) {
+        printer.end();
+        if (n > 1) {
+            err.println("qmp4j migrate: undo in progress, wait for it (killing this process now leaves job " + h.job()
+                    + " for 'qmp4j domjobabort')");
+        } else if (!h.cancellable()) {
+            err.println("qmp4j migrate: interrupted past the point of no return (the VM is switching over to the destination):"
+                    + " finishing the migration instead of breaking the VM");
         } else {
-            out.println(line);
+            err.println("qmp4j migrate: interrupted: cancelling job " + h.job() + " and undoing its changes");
         }
-        out.flush();
+        err.flush();
+        h.cancel();
+    }
+
+    private int failed(MigrationException m, Interrupts signals, ProgressPrinter printer, PrintWriter out, PrintWriter err)
+            throws Exception {
+        MigrationResult r = m.result();
+        if (json) {
+            out.println(Common.JSON.writeValueAsString(toJson(r)));
+        } else {
+            printer.end();
+            if (signals.interrupted() && r.outcome() == MigrationResult.Outcome.CANCELLED) {
+                err.println("qmp4j migrate: cancelled; undid " + r.rolledBack().size() + " changes" + (r.notUndone().isEmpty() ? ""
+                        : "; NOT undone: " + String.join("; ", r.notUndone())));
+            } else {
+                err.println("qmp4j migrate: " + m.getMessage());
+            }
+        }
+        if (signals.interrupted()) {
+            return signals.exitCode();
+        }
+        return m instanceof PreflightException ? Qmp4jCli.EXIT_USAGE : Qmp4jCli.EXIT_FAILED;
+    }
+
+    private static void printCompleted(PrintWriter out, MigrationResult r) {
+        out.printf("Migration completed: total %d ms, downtime %d ms, setup %d ms, %d bytes in %d passes%n",
+                r.totalTime().toMillis(), r.downtime().toMillis(), r.setupTime().toMillis(), r.transferredBytes(), r.passes());
+        MigrationLimits l = r.limits();
+        if (l.bandwidthOrigin() != MigrationLimits.Origin.UNKNOWN) {
+            out.printf("  limits: bandwidth %d MiB/s (%s), downtime %d ms (%s)%n", l.bandwidth() >> 20, origin(l.bandwidthOrigin()),
+                    l.downtimeLimitMillis(), origin(l.downtimeOrigin()));
+        }
+        r.guestPause().filter(p -> p.minus(r.downtime()).toMillis() > 500).ifPresent(p -> out.printf(
+                "  the guest was paused for %.1f s%s (QEMU's own downtime: %d ms)%n", p.toMillis() / 1000.0,
+                r.timeoutActionTaken() ? " after the timeout's suspend action" : "", r.downtime().toMillis()));
+        r.disks().forEach(k -> out.printf("  disk %s: %d MiB copied in %d ms (%s -> %s)%n", k.disk(), k.copiedBytes() >> 20,
+                k.elapsed().toMillis(), k.sourceFile(), k.destinationFile()));
+    }
+
+    private static String origin(MigrationLimits.Origin o) {
+        return switch (o) {
+            case OPTION -> "this command's option";
+            case SOURCE_SETTING -> "the source's own setting";
+            case DEFAULT_LIFTED -> "QEMU's built-in default lifted, as libvirt does";
+            case UNKNOWN -> "unknown";
+        };
     }
 
     static ObjectNode toJson(MigrationResult r) {
         ObjectNode o = Common.JSON.createObjectNode();
+        o.put("job", r.job());
         o.put("status", r.outcome().name().toLowerCase());
+        r.failure().ifPresent(f -> o.put("failure", f.name().toLowerCase().replace('_', '-')));
         o.put("total-time-ms", r.totalTime().toMillis());
         o.put("downtime-ms", r.downtime().toMillis());
+        r.guestPause().ifPresent(p -> o.put("guest-pause-ms", p.toMillis()));
         o.put("setup-time-ms", r.setupTime().toMillis());
         o.put("transferred-bytes", r.transferredBytes());
         o.put("passes", r.passes());
         o.put("timeout-action-taken", r.timeoutActionTaken());
+        o.put("bandwidth", r.limits().bandwidth());
+        o.put("bandwidth-from", r.limits().bandwidthOrigin().name().toLowerCase().replace('_', '-'));
+        o.put("downtime-limit-ms", r.limits().downtimeLimitMillis());
+        o.put("downtime-limit-from", r.limits().downtimeOrigin().name().toLowerCase().replace('_', '-'));
         o.set("capabilities", Common.JSON.valueToTree(r.capabilities()));
         o.set("parameters", Common.JSON.valueToTree(r.parameters()));
         o.set("rolled-back", Common.JSON.valueToTree(r.rolledBack()));
+        o.set("not-undone", Common.JSON.valueToTree(r.notUndone()));
         var disks = o.putArray("disks");
         r.disks().forEach(d -> disks.addObject().put("disk", d.disk()).put("source", d.sourceFile())
                 .put("destination", d.destinationFile()).put("copied-bytes", d.copiedBytes()).put("time-ms", d.elapsed().toMillis()));

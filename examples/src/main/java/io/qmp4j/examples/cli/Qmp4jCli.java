@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
         description = "Drive QEMU's migration over QMP, without libvirt. Monitors are given as unix:PATH or tcp:HOST:PORT.",
         subcommands = {DirtyRateCommand.class, MigrateCommand.class, ParameterCommands.SetMaxDowntime.class,
                 ParameterCommands.SetSpeed.class, ParameterCommands.GetSpeed.class, ParameterCommands.SetParameters.class,
-                ParameterCommands.QueryParameters.class, ParameterCommands.Cancel.class, DomBlkListCommand.class,
+                ParameterCommands.QueryParameters.class, ParameterCommands.Cancel.class, JobCommands.Info.class, JobCommands.Abort.class,
+                JobCommands.Finish.class, DomBlkListCommand.class,
                 RawCommands.Qmp.class, RawCommands.Events.class, ShellCommand.class, CommandLine.HelpCommand.class})
 public final class Qmp4jCli {
 

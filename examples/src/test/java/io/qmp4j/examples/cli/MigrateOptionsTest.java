@@ -7,7 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.qmp4j.core.QmpClient;
 import io.qmp4j.core.QmpEndpoint;
 import io.qmp4j.core.QmpResources;
-import io.qmp4j.core.command.MigrationCapability;
+import io.qmp4j.core.command.MultiFdCompression;
+import io.qmp4j.migration.Compression;
 import io.qmp4j.migration.Migration;
 import io.qmp4j.migration.MigrationPlan;
 import io.qmp4j.migration.MigrationUri;
@@ -52,11 +53,12 @@ class MigrateOptionsTest {
         MigrationPlan p = plan("--source", "unix:/s", "--dest", "unix:/d", "--uri", "tcp:127.0.0.1:4444", "--live",
                 "--auto-converge", "--auto-converge-initial", "40", "--timeout", "30", "--bandwidth", "100", "--max-downtime", "200");
         assertEquals("tcp:127.0.0.1:4444", p.uri().uri());
-        assertEquals(Boolean.TRUE, p.sourceCapabilities().get(MigrationCapability.AUTO_CONVERGE));
-        assertEquals(40L, p.sourceParameters().cpuThrottleInitial());
-        assertEquals(10L, p.sourceParameters().cpuThrottleIncrement());
-        assertEquals(100L << 20, p.sourceParameters().maxBandwidth());
-        assertEquals(200L, p.sourceParameters().downtimeLimit());
+        assertEquals(40, p.autoConverge().orElseThrow().initialPercent());
+        assertEquals(10, p.autoConverge().orElseThrow().incrementPercent());
+        assertEquals(100L << 20, p.bandwidth().orElseThrow());
+        assertEquals(Duration.ofMillis(200), p.maxDowntime().orElseThrow());
+        assertTrue(plan("--source", "unix:/s", "--dest", "unix:/d", "--uri", "unix:/m").bandwidth().isEmpty(),
+                "without --bandwidth the source's own limit (migrate-setspeed) applies");
         assertEquals(Duration.ofSeconds(30), p.timeout().orElseThrow());
         assertEquals(TimeoutAction.SUSPEND, p.timeoutAction(), "virsh's default timeout action");
     }
@@ -65,14 +67,13 @@ class MigrateOptionsTest {
     void parallelAndCompression() {
         MigrationPlan p = plan("--source", "unix:/s", "--dest", "unix:/d", "--uri", "unix:/m", "--parallel",
                 "--parallel-connections", "4", "--compressed", "--comp-method", "zstd", "--comp-level", "3");
-        assertEquals(4L, p.destinationParameters().multifdChannels());
-        assertEquals("zstd", p.sourceParameters().multifdCompression());
-        assertEquals(3L, p.sourceParameters().multifdZstdLevel());
+        assertEquals(4, p.multifdChannels());
+        assertEquals(Compression.multifd(MultiFdCompression.ZSTD, 3), p.compression().orElseThrow());
         MigrationPlan legacy = plan("--source", "unix:/s", "--dest", "unix:/d", "--uri", "unix:/m", "--compressed",
                 "--comp-threads", "4", "--decomp-threads", "3");
-        assertEquals(Boolean.TRUE, legacy.destinationCapabilities().get(MigrationCapability.COMPRESS));
-        assertEquals(4L, legacy.sourceParameters().compressThreads());
-        assertEquals(3L, legacy.destinationParameters().decompressThreads());
+        Compression.Legacy l = (Compression.Legacy) legacy.compression().orElseThrow();
+        assertEquals(4, l.threads());
+        assertEquals(3, l.decompressThreads());
         MigrationPlan abort = plan("--source", "unix:/s", "--dest", "unix:/d", "--uri", "unix:/m", "--timeout", "5", "--timeout-abort");
         assertEquals(TimeoutAction.CANCEL, abort.timeoutAction());
     }
@@ -99,7 +100,6 @@ class MigrateOptionsTest {
         Storage.Copy c = (Storage.Copy) all.storage();
         assertTrue(c.all());
         assertEquals(new MigrationUri("tcp:10.0.0.2:49153"), c.nbdFor(all.uri()), "NBD on the migration host, port + 1");
-        assertEquals(Boolean.TRUE, all.sourceCapabilities().get(MigrationCapability.PAUSE_BEFORE_SWITCHOVER));
 
         MigrationPlan some = plan("--source", "unix:/s", "--dest", "unix:/d", "--uri", "tcp:10.0.0.2:49152", "--copy-storage-all",
                 "--migrate-disks", "vblk0,/machine/peripheral/vblk1/virtio-backend", "--disks-port", "10809",
@@ -131,9 +131,6 @@ class MigrateOptionsTest {
         assertEquals("dst.example", t.hostname().orElseThrow());
         assertEquals(java.util.List.of("CN=src"), t.authorizedClients());
         assertEquals(Path.of("/pki/pw"), t.keyPasswordFile().orElseThrow());
-        assertEquals("qmp4j-tls", p.sourceParameters().tlsCreds());
-        assertEquals("dst.example", p.sourceParameters().tlsHostname());
-        assertEquals("qmp4j-tls-authz", p.destinationParameters().tlsAuthz());
         assertEquals(Path.of("/etc/pki/qemu"), plan("--source", "unix:/s", "--dest", "unix:/d", "--uri", "tcp:h:1", "--tls").tls()
                 .orElseThrow().sourceDirectory(), "libvirt's directory by default");
         assertTrue(assertThrows(IllegalArgumentException.class, () -> plan("--source", "unix:/s", "--dest", "unix:/d", "--uri",

@@ -1,0 +1,57 @@
+package io.qmp4j.migration.internal;
+
+import io.qmp4j.core.command.MigrationStatus;
+import io.qmp4j.migration.DiskCopy;
+import io.qmp4j.migration.MigrationPlan;
+import io.qmp4j.migration.MigrationProgress.Phase;
+import java.util.List;
+
+/** What the phases of one job share: the plan, the QEMUs, the journal, and the few facts that decide the rollback. */
+final class JobContext {
+
+    final MigrationPlan plan;
+    final Names names;
+    final Qmp qmp;
+    final JobStore store;
+    final Journal journal;
+    final QemuUndoer undoer;
+    final Progress progress;
+
+    Settings settings;
+    StorageCopy storage;
+    /** The source VM was running when the job began. */
+    boolean sourceWasRunning;
+    /** Someone else paused the source during the migration: it stays paused, and so does the destination. */
+    volatile boolean operatorPaused;
+    /** This job made the destination listen ({@code migrate-incoming} succeeded). */
+    boolean incomingStarted;
+    /** {@code migrate} was accepted by the source. */
+    volatile boolean migrateSent;
+    /** State began to flow to the destination (the source reported the migration active). */
+    volatile boolean stateFlowed;
+    /** The switchover was let go ({@code migrate-continue}) or QEMU completed: a cancel can no longer undo it. */
+    volatile boolean pastNoReturn;
+    boolean timeoutActionTaken;
+    volatile boolean cancelRequested;
+    volatile MigrationStatus status = MigrationStatus.NONE;
+
+    JobContext(MigrationPlan plan, Names names, Qmp qmp) {
+        this.plan = plan;
+        this.names = names;
+        this.qmp = qmp;
+        this.store = new JobStore(qmp, names);
+        this.journal = new Journal(store::save);
+        this.undoer = new QemuUndoer(qmp);
+        this.progress = new Progress(plan.progressListener(), this::disks);
+    }
+
+    List<DiskCopy> disks() {
+        return storage == null ? List.of() : storage.disks();
+    }
+
+    /** A phase change: to the listener and into the records. */
+    void phase(Phase phase) {
+        progress.phase(phase, status);
+        store.phase(phase.name().toLowerCase());
+    }
+}

@@ -1,0 +1,167 @@
+package io.qmp4j.migration.internal;
+
+import io.qmp4j.core.CommandLock;
+import io.qmp4j.core.QmpClient;
+import io.qmp4j.core.command.MigrationInfo;
+import io.qmp4j.core.command.QueryStatus;
+import io.qmp4j.core.command.RunState;
+import io.qmp4j.core.event.EventSubscription;
+import io.qmp4j.core.event.MigrationEvent;
+import io.qmp4j.migration.FailureKind;
+import io.qmp4j.migration.MigrationException;
+import io.qmp4j.migration.MigrationHandle;
+import io.qmp4j.migration.MigrationPlan;
+import io.qmp4j.migration.MigrationProgress;
+import io.qmp4j.migration.MigrationProgress.Phase;
+import io.qmp4j.migration.MigrationResult;
+import io.qmp4j.migration.MigrationResult.Outcome;
+import io.qmp4j.migration.PreflightException;
+import io.qmp4j.migration.Storage;
+import io.qmp4j.migration.TlsCredentials;
+import io.qmp4j.migration.check.Checks;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One migration job on a thread of its own: pre-flight, set-up on both sides, the disks, the
+ * transfer, then completion or rollback. Every change goes through the journal; the result is
+ * built by {@link Results}.
+ */
+public final class MigrationJob implements MigrationHandle, Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(MigrationJob.class);
+
+    private final JobContext ctx;
+    private final CompletableFuture<MigrationResult> completion = new CompletableFuture<>();
+    private final Results results;
+    private boolean destinationWasWaiting;
+
+    private MigrationJob(MigrationPlan plan) {
+        Qmp qmp = new Qmp(plan.source(), plan.destination(), plan.stepTimeout());
+        this.ctx = new JobContext(plan, Names.random(), qmp);
+        this.results = new Results(ctx);
+    }
+
+    /** Starts a plan on a new daemon thread. */
+    public static MigrationHandle start(MigrationPlan plan) {
+        MigrationJob j = new MigrationJob(plan);
+        Thread t = new Thread(j, "qmp4j-migration-" + j.job());
+        t.setDaemon(true);
+        t.start();
+        return j;
+    }
+
+    @Override
+    public String job() {
+        return ctx.names.job();
+    }
+
+    @Override
+    public MigrationProgress progress() {
+        return ctx.progress.current();
+    }
+
+    @Override
+    public CompletableFuture<MigrationResult> completion() {
+        return completion;
+    }
+
+    @Override
+    public CompletableFuture<MigrationResult> cancel() {
+        ctx.cancelRequested = true;
+        return completion;
+    }
+
+    @Override
+    public boolean cancellable() {
+        return !completion.isDone() && !ctx.pastNoReturn;
+    }
+
+    @Override
+    public void run() {
+        QmpClient src = ctx.plan.source();
+        QmpClient dst = ctx.plan.destination();
+        try (CommandLock sl = src.lock(Checks.LIFECYCLE_COMMANDS, "a migration from this VM is running (job " + job() + ")");
+             CommandLock dl = dst.lock(Checks.LIFECYCLE_COMMANDS, "a migration to this VM is running (job " + job() + ")");
+             EventSubscription srcEvents = src.events().subscribe(Set.of(MigrationEvent.NAME, "MIGRATION_PASS", "STOP", "RESUME"));
+             EventSubscription dstEvents = dst.events().subscribe(Set.of(MigrationEvent.NAME, "RESUME"))) {
+            ctx.qmp.locks(sl, dl);
+            preflight();
+            try {
+                completion.complete(migrate(srcEvents, dstEvents));
+            } catch (Failure f) {
+                fail(f);
+            } catch (RuntimeException e) {
+                fail(new Failure(FailureKind.UNEXPECTED, String.valueOf(e.getMessage()), null, e));
+            }
+        } catch (PreflightException e) {
+            completion.completeExceptionally(e);
+        } catch (Failure f) {
+            completion.completeExceptionally(new MigrationException("migration failed: " + f.getMessage(),
+                    results.failed(f, Optional.empty(), List.of(), List.of()), f));
+        } catch (RuntimeException e) {
+            log.debug("migration job {} failed", job(), e);
+            Failure f = new Failure(FailureKind.UNEXPECTED, String.valueOf(e.getMessage()), null, e);
+            completion.completeExceptionally(new MigrationException("migration failed: " + e.getMessage(),
+                    results.failed(f, Optional.empty(), List.of(), List.of()), e));
+        } finally {
+            ctx.progress.phase(Phase.DONE, ctx.status);
+        }
+    }
+
+    private void preflight() throws Failure {
+        ctx.progress.phase(Phase.PREFLIGHT, ctx.status);
+        Preflight.Outcome o = new Preflight(ctx).run();
+        if (!o.problems().isEmpty()) {
+            throw new PreflightException(o.problems(), results.refused(o.problems()));
+        }
+        ctx.settings = o.settings();
+        destinationWasWaiting = ctx.qmp.call(Side.DESTINATION, new QueryStatus()).status() == RunState.INMIGRATE;
+        if (ctx.plan.storage() instanceof Storage.Copy copy) {
+            log.info("copy-storage: copying {}", o.disks().stream().map(p -> p.source().id() + " (" + p.source().file() + " -> "
+                    + p.destination().file() + ")").toList());
+            TlsCredentials t = ctx.plan.tls().orElse(null);
+            StorageCopy.Tls tls = t == null ? null : new StorageCopy.Tls(ctx.names.tls(),
+                    t.authorizedClients().isEmpty() ? null : ctx.names.authz(), t.hostname().orElse(null));
+            ctx.storage = new StorageCopy(ctx.qmp, ctx.journal, ctx.names, copy, ctx.plan.uri(), o.disks(), tls);
+        }
+    }
+
+    private MigrationResult migrate(EventSubscription srcEvents, EventSubscription dstEvents) throws Failure {
+        ctx.phase(Phase.SETUP);
+        ctx.store.open(Side.DESTINATION);
+        ctx.store.open(Side.SOURCE);
+        Setup setup = new Setup(ctx);
+        setup.destination();
+        setup.source();
+        Transfer transfer = new Transfer(ctx);
+        if (ctx.storage != null) {
+            transfer.mirrors();
+        }
+        if (ctx.cancelRequested) {
+            throw new Failure(FailureKind.CANCELLED, "cancelled before the migration started");
+        }
+        setup.start();
+        transfer.run(srcEvents, dstEvents);
+        Completion c = new Completion(ctx);
+        MigrationInfo info = c.finalStats();
+        Journal.Report r = c.finish(ctx.sourceWasRunning && !ctx.operatorPaused);
+        return results.completed(info, r);
+    }
+
+    private void fail(Failure f) {
+        log.debug("migration job {} from {} to {} failed: {}", job(), ctx.plan.source().endpoint(), ctx.plan.destination().endpoint(),
+                f.getMessage());
+        Rollback rb = new Rollback(ctx);
+        Optional<MigrationInfo> info = rb.run(destinationWasWaiting);
+        MigrationResult r = results.failed(f, info, rb.done(), rb.failed());
+        String what = f.kind().isCancel() ? "migration cancelled" : "migration failed";
+        String undone = r.rolledBack().isEmpty() ? "" : " (rolled back: " + String.join("; ", r.rolledBack()) + ")";
+        String notUndone = r.notUndone().isEmpty() ? "" : " (NOT undone: " + String.join("; ", r.notUndone()) + ")";
+        completion.completeExceptionally(new MigrationException(what + ": " + f.getMessage() + undone + notUndone, r, f));
+    }
+}

@@ -1,0 +1,102 @@
+package io.qmp4j.migration.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.qmp4j.core.CommandLock;
+import io.qmp4j.core.QmpClient;
+import io.qmp4j.core.QmpCommand;
+import io.qmp4j.core.QmpCommandException;
+import io.qmp4j.core.QmpDisconnectedException;
+import io.qmp4j.core.QmpState;
+import io.qmp4j.core.QmpStateException;
+import io.qmp4j.migration.FailureKind;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The two QEMUs of a job, and one way to run a command on either: under the job's lock (when it
+ * holds one), within the step timeout, with every failure turned into a {@link Failure} that
+ * says which QEMU and what kind.
+ */
+final class Qmp {
+
+    private final QmpClient src;
+    private final QmpClient dst;
+    private final Duration step;
+    private volatile CommandLock srcLock;
+    private volatile CommandLock dstLock;
+
+    /**
+     * @param dst may be null: a job attached with only its source
+     */
+    Qmp(QmpClient src, QmpClient dst, Duration step) {
+        this.src = src;
+        this.dst = dst;
+        this.step = step;
+    }
+
+    void locks(CommandLock source, CommandLock destination) {
+        this.srcLock = source;
+        this.dstLock = destination;
+    }
+
+    QmpClient client(Side side) {
+        return side == Side.SOURCE ? src : dst;
+    }
+
+    boolean has(Side side) {
+        return client(side) != null;
+    }
+
+    /** @return whether that QEMU's monitor is connected */
+    boolean alive(Side side) {
+        QmpClient c = client(side);
+        return c != null && c.state() == QmpState.RUNNING;
+    }
+
+    Duration step() {
+        return step;
+    }
+
+    <R> R call(Side side, QmpCommand<R> command) throws Failure {
+        QmpClient c = client(side);
+        if (c == null) {
+            throw new Failure(Failure.gone(side), "the " + side.label() + " QEMU is not known to this job");
+        }
+        CommandLock l = side == Side.SOURCE ? srcLock : dstLock;
+        CompletableFuture<R> f = l != null ? l.execute(command, step) : c.execute(command, step);
+        try {
+            return f.get(step.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw failure(side, command.commandName(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new Failure(FailureKind.COMMAND_FAILED, command.commandName() + " on the " + side.label()
+                    + " did not answer within " + step, "QmpTimeoutException", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Failure(FailureKind.UNEXPECTED, "interrupted during " + command.commandName(), null, e);
+        }
+    }
+
+    JsonNode raw(Side side, String name, ObjectNode args) throws Failure {
+        return call(side, QmpCommand.raw(name, args));
+    }
+
+    private Failure failure(Side side, String command, Throwable cause) {
+        QmpClient c = client(side);
+        if (cause instanceof QmpDisconnectedException || (cause instanceof QmpStateException && c.state() != QmpState.RUNNING)) {
+            return new Failure(Failure.gone(side), "the " + side.label() + " QEMU went away (its monitor " + c.endpoint()
+                    + " closed) during " + command, null, cause);
+        }
+        if (cause instanceof QmpCommandException q) {
+            return new Failure(FailureKind.COMMAND_FAILED, command + " on the " + side.label() + ": " + q.description(),
+                    q.errorClass().name(), cause);
+        }
+        String msg = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+        return new Failure(FailureKind.COMMAND_FAILED, command + " on the " + side.label() + ": " + msg,
+                cause.getClass().getSimpleName(), cause);
+    }
+}
