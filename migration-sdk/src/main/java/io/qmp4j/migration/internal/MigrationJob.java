@@ -132,9 +132,18 @@ public final class MigrationJob implements MigrationHandle, Runnable {
     }
 
     private MigrationResult migrate(EventSubscription srcEvents, EventSubscription dstEvents) throws Failure {
-        ctx.phase(Phase.SETUP);
+        // The records first, so that from the first line of SETUP on a job is always found again.
         ctx.store.open(Side.DESTINATION);
-        ctx.store.open(Side.SOURCE);
+        try {
+            ctx.store.open(Side.SOURCE);
+        } catch (Failure f) {
+            if (String.valueOf(f.getMessage()).contains("duplicate property")) {
+                throw new Failure(FailureKind.COMMAND_FAILED, "the source and the destination are the same QEMU (the job's record,"
+                        + " just added on the destination, is already on the source): give the monitor of the incoming QEMU");
+            }
+            throw f;
+        }
+        ctx.phase(Phase.SETUP);
         Setup setup = new Setup(ctx);
         setup.destination();
         setup.source();
