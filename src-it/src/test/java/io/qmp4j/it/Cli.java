@@ -1,6 +1,6 @@
 package io.qmp4j.it;
 
-import io.qmp4j.examples.cli.Qmp4jCli;
+import io.qmp4j.cli.Qmp4jCli;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import picocli.CommandLine;

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.qmp4j.core.command.Cont;
 import io.qmp4j.core.command.QueryStatus;
 import io.qmp4j.core.command.RunState;
-import io.qmp4j.examples.cli.Qmp4jCli;
+import io.qmp4j.cli.Qmp4jCli;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -145,7 +145,7 @@ class CliIT extends RealQemuCase {
     @Test
     void theShellRunsLinesAndCompletesFromTheSchema() throws Exception {
         Process p = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), "io.qmp4j.examples.cli.Qmp4jCli", "shell", "--qmp", src(), "--history",
+                System.getProperty("java.class.path"), "io.qmp4j.cli.Qmp4jCli", "shell", "--qmp", src(), "--history",
                 qemus.dir().resolve("history").toString(), "--no-events").redirectErrorStream(true).start();
         try (var in = p.getOutputStream()) {
             in.write(("query-status\nqom-list path=/machine/peripheral\nno-such-command\nmigrate uri\n"

@@ -29,7 +29,7 @@ final class CliProcess implements AutoCloseable {
 
     static CliProcess start(String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "io.qmp4j.examples.cli.Qmp4jCli"));
+                "-cp", System.getProperty("java.class.path"), "io.qmp4j.cli.Qmp4jCli"));
         cmd.addAll(List.of(args));
         return new CliProcess(new ProcessBuilder(cmd).start());
     }

@@ -10,7 +10,7 @@ import io.qmp4j.core.command.QueryMigrate;
 import io.qmp4j.core.command.QueryStatus;
 import io.qmp4j.core.command.Quit;
 import io.qmp4j.core.command.RunState;
-import io.qmp4j.examples.qemu.LoopbackPorts;
+import io.qmp4j.testkit.qemu.LoopbackPorts;
 import io.qmp4j.migration.AttachedJob;
 import io.qmp4j.migration.JobInfo;
 import io.qmp4j.migration.Migration;
@@ -108,7 +108,9 @@ class JobsIT extends MigrationCase {
         assertTrue(job.found(), "the record was written before the first change, and the kill came after the 'setup' line");
         assertEquals(phase.equals("active") ? JobInfo.State.RUNNING : JobInfo.State.LEFT_OVER, info.state());
         assertEquals(java.util.Optional.of(false), info.ownerAlive(), "its process is gone");
-        assertFalse(info.pendingUndo().isEmpty());
+        if (!phase.equals("setup")) {
+            assertFalse(info.pendingUndo().isEmpty()); // in set-up the kill may come before the first change
+        }
         MigrationResult r = job.abort().get(60, TimeUnit.SECONDS);
         System.out.println("aborted: " + r.rolledBack() + (r.notUndone().isEmpty() ? "" : " NOT: " + r.notUndone()));
         assertEquals(MigrationResult.Outcome.CANCELLED, r.outcome());

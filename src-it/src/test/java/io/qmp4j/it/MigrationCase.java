@@ -14,8 +14,8 @@ import io.qmp4j.core.command.QueryJobs;
 import io.qmp4j.core.command.QueryNamedBlockNodes;
 import io.qmp4j.core.command.RunState;
 import io.qmp4j.core.command.QueryStatus;
-import io.qmp4j.examples.qemu.Accelerator;
-import io.qmp4j.examples.qemu.TestGuest;
+import io.qmp4j.testkit.qemu.Accelerator;
+import io.qmp4j.testkit.qemu.TestGuest;
 import io.qmp4j.migration.MigrationException;
 import io.qmp4j.migration.MigrationResult;
 import java.util.ArrayList;
@@ -69,7 +69,7 @@ abstract class MigrationCase extends RealQemuCase {
         return p;
     }
 
-    private static io.qmp4j.examples.qemu.QemuProcess.Builder withDisk(io.qmp4j.examples.qemu.QemuProcess.Builder b,
+    protected static io.qmp4j.testkit.qemu.QemuProcess.Builder withDisk(io.qmp4j.testkit.qemu.QemuProcess.Builder b,
                                                                        java.nio.file.Path img) {
         return b.args("-blockdev", "driver=file,filename=" + img + ",node-name=f", "-blockdev", "driver=qcow2,file=f,node-name=d",
                 "-device", "virtio-blk-pci,drive=d,id=vblk0");

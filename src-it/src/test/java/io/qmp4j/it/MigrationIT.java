@@ -16,7 +16,7 @@ import io.qmp4j.core.command.QueryMigrateParameters;
 import io.qmp4j.core.command.QueryStatus;
 import io.qmp4j.core.command.RunState;
 import io.qmp4j.core.command.Stop;
-import io.qmp4j.examples.qemu.TestGuest;
+import io.qmp4j.testkit.qemu.TestGuest;
 import io.qmp4j.migration.AutoConverge;
 import io.qmp4j.migration.Compression;
 import io.qmp4j.migration.Migration;
@@ -53,8 +53,8 @@ class MigrationIT extends MigrationCase {
         return pair(ramMiB, workingSetMiB, rateMiBps, b -> b, b -> b);
     }
 
-    private VmPair pair(int ramMiB, int workingSetMiB, int rateMiBps, UnaryOperator<io.qmp4j.examples.qemu.QemuProcess.Builder> common,
-                        UnaryOperator<io.qmp4j.examples.qemu.QemuProcess.Builder> dstOnly) throws Exception {
+    private VmPair pair(int ramMiB, int workingSetMiB, int rateMiBps, UnaryOperator<io.qmp4j.testkit.qemu.QemuProcess.Builder> common,
+                        UnaryOperator<io.qmp4j.testkit.qemu.QemuProcess.Builder> dstOnly) throws Exception {
         VmPair p = VmPair.start(qemus, resources, ramMiB, workingSetMiB, rateMiBps, common, dstOnly);
         pairs.add(p);
         VmPair.awaitTicks(p.src, 1);
@@ -99,7 +99,7 @@ class MigrationIT extends MigrationCase {
         int[] rates = {8, 32, 96};
         long[] measured = new long[rates.length];
         for (int i = 0; i < rates.length; i++) {
-            io.qmp4j.examples.qemu.QemuProcess vm = qemus.start(TestGuest.boot(qemus.qemu("vm" + i).memoryMiB(256).paused(false),
+            io.qmp4j.testkit.qemu.QemuProcess vm = qemus.start(TestGuest.boot(qemus.qemu("vm" + i).memoryMiB(256).paused(false),
                     VmPair.cache(), 128, rates[i]));
             io.qmp4j.core.QmpClient c = io.qmp4j.core.QmpClient.builder().endpoint(vm.qmp()).resources(resources).build();
             c.connect().get(10, TimeUnit.SECONDS);
@@ -282,7 +282,7 @@ class MigrationIT extends MigrationCase {
 
     @Test
     void preflightRefusesEachPrecautionWithAClearMessage() throws Exception {
-        record Case(String what, UnaryOperator<io.qmp4j.examples.qemu.QemuProcess.Builder> dstOnly, String expected) {
+        record Case(String what, UnaryOperator<io.qmp4j.testkit.qemu.QemuProcess.Builder> dstOnly, String expected) {
         }
         List<Case> cases = List.of(
                 new Case("RAM", b -> b.memoryMiB(384), "RAM differs"),

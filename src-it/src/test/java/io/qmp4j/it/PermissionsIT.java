@@ -3,8 +3,8 @@ package io.qmp4j.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.qmp4j.core.QmpEndpoint;
-import io.qmp4j.examples.qemu.QemuProcess;
-import io.qmp4j.examples.tls.Certificates;
+import io.qmp4j.testkit.qemu.QemuProcess;
+import io.qmp4j.testkit.tls.Certificates;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

@@ -1,6 +1,6 @@
 package io.qmp4j.it;
 
-import io.qmp4j.examples.qemu.QemuProcess;
+import io.qmp4j.testkit.qemu.QemuProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -7,7 +7,7 @@ import io.qmp4j.core.command.MigrationParameters;
 import io.qmp4j.core.command.QueryMigrateParameters;
 import io.qmp4j.core.command.QueryStatus;
 import io.qmp4j.core.command.RunState;
-import io.qmp4j.examples.qemu.LoopbackPorts;
+import io.qmp4j.testkit.qemu.LoopbackPorts;
 import io.qmp4j.migration.Migration;
 import io.qmp4j.migration.MigrationException;
 import io.qmp4j.migration.MigrationHandle;

@@ -11,7 +11,7 @@ import io.qmp4j.core.command.QueryMigrateParameters;
 import io.qmp4j.core.command.QueryStatus;
 import io.qmp4j.core.command.RunState;
 import io.qmp4j.core.command.Stop;
-import io.qmp4j.examples.qemu.LoopbackPorts;
+import io.qmp4j.testkit.qemu.LoopbackPorts;
 import io.qmp4j.migration.FailureKind;
 import io.qmp4j.migration.Migration;
 import io.qmp4j.migration.MigrationException;
@@ -41,7 +41,8 @@ class SafetyIT extends MigrationCase {
     private static final ObjectMapper M = new ObjectMapper();
 
     private VmPair pair(int ramMiB, int workingSetMiB, int rateMiBps) throws Exception {
-        VmPair p = VmPair.start(qemus, resources, ramMiB, workingSetMiB, rateMiBps, b -> b, b -> b);
+        // The guest writes its whole working set first: a migration then has all of it to move.
+        VmPair p = VmPair.start(qemus, resources, ramMiB, workingSetMiB, rateMiBps, true, b -> b, b -> b, b -> b);
         pairs.add(p);
         VmPair.awaitTicks(p.src, 1);
         return p;
@@ -164,6 +165,7 @@ class SafetyIT extends MigrationCase {
                 "the running migration's bandwidth is untouched");
         assertEquals(RunState.INMIGRATE, other.dst.execute(new QueryStatus()).get(5, TimeUnit.SECONDS).status(),
                 "the second destination is untouched");
+        src2.close(); // QEMU serves one client per monitor: the CLI takes the second one now
         Cli.Run cli = Cli.run("migrate", "--source", p.sourceMonitor2().toString(), "--dest", other.destinationMonitor2().toString(),
                 "--uri", "tcp:127.0.0.1:" + LoopbackPorts.freePair());
         assertEquals(2, cli.exit(), cli.err());
@@ -189,7 +191,7 @@ class SafetyIT extends MigrationCase {
     @Test
     void aVmAnOperatorPausedMidwayStaysPaused() throws Exception {
         VmPair p = pair(512, 64, 4);
-        MigrationHandle h = Migration.builder().source(p.src).destination(p.dst).uri(tcp()).bandwidthMiBps(32).build().start();
+        MigrationHandle h = Migration.builder().source(p.src).destination(p.dst).uri(tcp()).bandwidthMiBps(16).build().start();
         awaitUnderWay(h);
         connect(p.sourceMonitor2()).execute(new Stop()).get(5, TimeUnit.SECONDS);
         MigrationResult r = h.completion().get(120, TimeUnit.SECONDS);

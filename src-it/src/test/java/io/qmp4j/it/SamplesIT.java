@@ -2,14 +2,14 @@ package io.qmp4j.it;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.qmp4j.examples.qemu.LoopbackPorts;
+import io.qmp4j.testkit.qemu.LoopbackPorts;
 import io.qmp4j.examples.samples.CopyStorageMigration;
 import io.qmp4j.examples.samples.ListenToEvents;
 import io.qmp4j.examples.samples.MeasureDirtyRate;
 import io.qmp4j.examples.samples.SendRawCommand;
 import io.qmp4j.examples.samples.SharedStorageMigration;
 import io.qmp4j.examples.samples.TlsMigration;
-import io.qmp4j.examples.tls.Certificates;
+import io.qmp4j.testkit.tls.Certificates;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -41,8 +41,8 @@ class SamplesIT extends MigrationCase {
         return out;
     }
 
-    private VmPair pair(java.util.function.UnaryOperator<io.qmp4j.examples.qemu.QemuProcess.Builder> src,
-                        java.util.function.UnaryOperator<io.qmp4j.examples.qemu.QemuProcess.Builder> dst) throws Exception {
+    private VmPair pair(java.util.function.UnaryOperator<io.qmp4j.testkit.qemu.QemuProcess.Builder> src,
+                        java.util.function.UnaryOperator<io.qmp4j.testkit.qemu.QemuProcess.Builder> dst) throws Exception {
         VmPair p = VmPair.start(qemus, resources, 256, 64, 16, b -> b, src, dst);
         pairs.add(p);
         VmPair.awaitTicks(p.src, 1);

@@ -2,8 +2,8 @@ package io.qmp4j.it;
 
 import io.qmp4j.core.QmpClient;
 import io.qmp4j.core.QmpResources;
-import io.qmp4j.examples.qemu.QemuProcess;
-import io.qmp4j.examples.qemu.TestGuest;
+import io.qmp4j.testkit.qemu.QemuProcess;
+import io.qmp4j.testkit.qemu.TestGuest;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;

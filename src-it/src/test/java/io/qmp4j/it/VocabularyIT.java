@@ -18,7 +18,7 @@ import io.qmp4j.core.event.MigrationEvent;
 import io.qmp4j.core.event.QmpEvent;
 import io.qmp4j.core.event.ResetEvent;
 import io.qmp4j.core.schema.QmpSchema;
-import io.qmp4j.examples.qemu.QemuProcess;
+import io.qmp4j.testkit.qemu.QemuProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,0 +1,47 @@
+package io.qmp4j.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code qmp4j}: virsh's migration commands, talking QMP directly to QEMU, without libvirt.
+ * Exit codes: 0 success, 1 the migration (or command) failed, 2 bad usage or a refused
+ * pre-flight check.
+ */
+@Command(name = "qmp4j", mixinStandardHelpOptions = true, version = "qmp4j 0.1.0-SNAPSHOT",
+        description = "Drive QEMU's migration over QMP, without libvirt. Monitors are given as unix:PATH or tcp:HOST:PORT.",
+        subcommands = {DirtyRateCommand.class, MigrateCommand.class, ParameterCommands.SetMaxDowntime.class,
+                ParameterCommands.SetSpeed.class, ParameterCommands.GetSpeed.class, ParameterCommands.SetParameters.class,
+                ParameterCommands.QueryParameters.class, ParameterCommands.Cancel.class, JobCommands.Info.class, JobCommands.Abort.class,
+                JobCommands.Finish.class, DomBlkListCommand.class,
+                RawCommands.Qmp.class, RawCommands.Events.class, ShellCommand.class, CommandLine.HelpCommand.class})
+public final class Qmp4jCli {
+
+    /** Bad usage or a refused pre-flight check. */
+    public static final int EXIT_USAGE = 2;
+    /** The migration or command failed. */
+    public static final int EXIT_FAILED = 1;
+
+    /**
+     * @return the command line, configured: usage errors exit 2, other errors print one line
+     */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Qmp4jCli());
+        cl.setExitCodeExceptionMapper(t -> t instanceof CommandLine.ParameterException ? EXIT_USAGE : EXIT_FAILED);
+        cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+            boolean verbose = parseResult.hasMatchedOption("--verbose");
+            Throwable t = Common.unwrap(ex);
+            cmd.getErr().println("qmp4j " + cmd.getCommandName() + ": " + Common.describe(t));
+            if (verbose) {
+                t.printStackTrace(cmd.getErr());
+            }
+            return t instanceof IllegalArgumentException || t instanceof CommandLine.ParameterException
+                    || t instanceof io.qmp4j.core.QmpUnsupportedException ? EXIT_USAGE : EXIT_FAILED;
+        });
+        return cl;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+}
