@@ -99,7 +99,9 @@ public record Settings(Map<String, Boolean> sourceCapabilities, Map<String, Bool
         offered.keySet().forEach(c -> all.put(c, wanted.contains(c)));
         for (String w : wanted) {
             if (!offered.containsKey(w)) {
-                problems.add("the " + side + " QEMU has no migration capability '" + w + "', which this migration needs");
+                problems.add("the " + side + " QEMU has no migration capability '" + w + "', which this migration needs"
+                        + (w.equals("compress") ? " (QEMU 9.1 removed legacy compression: use multifd(n) with"
+                        + " Compression.multifd(ZLIB|ZSTD, level), virsh --parallel --compressed)" : ""));
             }
         }
         return all;

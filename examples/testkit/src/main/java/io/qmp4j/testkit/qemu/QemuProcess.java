@@ -167,6 +167,7 @@ public final class QemuProcess implements AutoCloseable {
      */
     public static final class Builder {
         private String binary = "qemu-system-x86_64";
+        private Path dataDir;
         private String name = "qemu";
         private Path workDir;
         private Accelerator accelerator = Accelerator.detect();
@@ -188,6 +189,16 @@ public final class QemuProcess implements AutoCloseable {
          */
         public Builder binary(String binary) {
             this.binary = Objects.requireNonNull(binary);
+            return this;
+        }
+
+        /**
+         * @param build the QEMU to start: its binary and, when it is not the system's, its data directory ({@code -L})
+         * @return this builder
+         */
+        public Builder build(QemuBuild build) {
+            this.binary = build.binary().toString();
+            this.dataDir = build.dataDir().orElse(null);
             return this;
         }
 
@@ -309,6 +320,9 @@ public final class QemuProcess implements AutoCloseable {
             List<String> qemuArgs = new ArrayList<>(List.of(binary, "-name", name, "-machine", machine,
                     "-m", Integer.toString(memoryMiB), "-smp", Integer.toString(cpus), "-nodefaults", "-display", "none",
                     "-qmp", "unix:" + qmpSocket() + ",server=on,wait=off"));
+            if (dataDir != null) {
+                qemuArgs.addAll(List.of("-L", dataDir.toString()));
+            }
             if (accelerator == Accelerator.KVM) {
                 // Falls back to TCG by itself if KVM cannot be initialized after all.
                 qemuArgs.addAll(List.of("-accel", "kvm", "-accel", "tcg"));
