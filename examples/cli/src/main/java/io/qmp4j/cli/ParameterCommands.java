@@ -145,7 +145,7 @@ final class ParameterCommands {
         }
     }
 
-    @Command(name = "migrate-cancel", description = "Cancel the outgoing migration (virsh domjobabort).")
+    @Command(name = "migrate-cancel", description = "Send migrate_cancel to the source; 'domjobabort' also undoes what the job changed.")
     static final class Cancel implements Callable<Integer> {
         @Mixin
         Common.Monitor monitor;

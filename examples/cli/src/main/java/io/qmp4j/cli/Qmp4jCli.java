@@ -27,9 +27,15 @@ public final class Qmp4jCli {
      */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Qmp4jCli());
+        // --help and --version on every subcommand (picocli: a required option would make
+        // 'migrate --help' a usage error otherwise).
+        cl.getSubcommands().values().forEach(sub -> sub.getCommandSpec().mixinStandardHelpOptions(true));
         cl.setExitCodeExceptionMapper(t -> t instanceof CommandLine.ParameterException ? EXIT_USAGE : EXIT_FAILED);
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
-            boolean verbose = parseResult.hasMatchedOption("--verbose");
+            boolean verbose = false;
+            for (CommandLine.ParseResult r = parseResult; r != null; r = r.subcommand()) {
+                verbose |= r.hasMatchedOption("--verbose"); // the option belongs to the subcommand
+            }
             Throwable t = Common.unwrap(ex);
             cmd.getErr().println("qmp4j " + cmd.getCommandName() + ": " + Common.describe(t));
             if (verbose) {
