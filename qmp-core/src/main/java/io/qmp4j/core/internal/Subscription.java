@@ -78,13 +78,7 @@ final class Subscription implements EventSubscription {
             if (closed) {
                 return;
             }
-            while (!waiters.isEmpty()) {
-                CompletableFuture<QmpEvent> w = waiters.removeFirst();
-                if (!w.isDone()) {
-                    waiter = w;
-                    break;
-                }
-            }
+            waiter = liveWaiter();
             if (waiter == null) {
                 if (queue.size() >= capacity) {
                     dropped++;
@@ -101,11 +95,56 @@ final class Subscription implements EventSubscription {
             }
         }
         if (waiter != null) {
-            CompletableFuture<QmpEvent> w = waiter;
-            Callbacks.run(executor, () -> w.complete(event));
+            handOver(waiter, event);
         } else if (drain) {
             Callbacks.run(executor, this::drain);
         }
+    }
+
+    /** The oldest waiter that has not given up, removed; null when there is none. Under the lock. */
+    private CompletableFuture<QmpEvent> liveWaiter() {
+        while (!waiters.isEmpty()) {
+            CompletableFuture<QmpEvent> w = waiters.removeFirst();
+            if (!w.isDone()) {
+                return w;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Completes the waiter on the executor. It may give up in between (its deadline, a cancel):
+     * then the event goes to the next waiter, or back to the head of the queue, never lost.
+     */
+    private void handOver(CompletableFuture<QmpEvent> waiter, QmpEvent event) {
+        Callbacks.run(executor, () -> {
+            if (!waiter.complete(event)) {
+                keep(event);
+            }
+        });
+    }
+
+    private void keep(QmpEvent event) {
+        CompletableFuture<QmpEvent> next;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            next = liveWaiter();
+            if (next == null) {
+                // It is older than anything queued: it goes first, and is the one dropped when full.
+                if (queue.size() >= capacity) {
+                    dropped++;
+                    if (overflow == OverflowPolicy.DROP_OLDEST) {
+                        return;
+                    }
+                    queue.removeLast();
+                }
+                queue.addFirst(event);
+                return;
+            }
+        }
+        handOver(next, event);
     }
 
     /**
