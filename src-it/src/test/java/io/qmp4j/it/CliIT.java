@@ -159,4 +159,14 @@ class CliIT extends RealQemuCase {
         assertTrue(out.contains("error: 'uri' is not key=value"), out);
         assertTrue(java.nio.file.Files.readString(qemus.dir().resolve("history")).contains("query-status"), "history saved");
     }
+
+    @Test
+    void theBuildMakesABashCompletionScript() throws Exception {
+        java.nio.file.Path script = java.nio.file.Path.of("..", "examples", "cli", "target", "qmp4j_completion");
+        String text = java.nio.file.Files.readString(script);
+        assertTrue(text.contains("domjobabort") && text.contains("--copy-storage-all"), "every command and option");
+        Process bash = new ProcessBuilder("bash", "-c", "source " + script + " && complete -p qmp4j").redirectErrorStream(true).start();
+        assertTrue(bash.waitFor(10, TimeUnit.SECONDS));
+        assertEquals(0, bash.exitValue(), new String(bash.getInputStream().readAllBytes()));
+    }
 }

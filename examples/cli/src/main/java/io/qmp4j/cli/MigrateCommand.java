@@ -156,6 +156,10 @@ final class MigrateCommand implements Callable<Integer> {
 
     /** Applies the options to a builder (no I/O): what {@code migrate} will do. */
     Migration.Builder configure(Migration.Builder b) {
+        if (source.equals(dest)) {
+            throw new IllegalArgumentException("--source and --dest are the same monitor (" + source + "): give the destination"
+                    + " QEMU's, started with -incoming defer");
+        }
         b.uri(new MigrationUri(uri));
         if (unsafe) {
             b.unsafe();

@@ -86,6 +86,8 @@ class MigrateOptionsTest {
                 "unix:/m", "--comp-level", "3")).getMessage().contains("need --compressed"));
         assertThrows(CommandLine.ParameterException.class, () -> plan("--source", "unix:/s", "--dest", "unix:/d", "--uri",
                 "unix:/m", "--timeout", "5", "--timeout-abort", "--timeout-postcopy"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> plan("--source", "unix:/s", "--dest", "unix:/s", "--uri",
+                "unix:/m")).getMessage().contains("same monitor"), "at once, not after 10 s waiting for a second greeting");
         StringWriter err = new StringWriter();
         CommandLine cl = Qmp4jCli.commandLine();
         cl.setErr(new PrintWriter(err));
