@@ -122,12 +122,7 @@ final class Attached implements AttachedJob {
         }
         qmp.call(Side.SOURCE, new MigrateCancel());
         done.add("cancelled the migration on the source (migrate_cancel; it was " + s.qapiName() + ")");
-        Optional<MigrationInfo> ended = Waits.until(qmp.client(Side.SOURCE), Set.of("MIGRATION"), qmp.step(), Duration.ofMillis(50),
-                () -> {
-                    MigrationInfo i = qmp.call(Side.SOURCE, new QueryMigrate());
-                    return Recovery.ACTIVE.contains(i.status()) ? Optional.empty() : Optional.of(i);
-                });
-        if (ended.isEmpty()) {
+        if (Recovery.awaitEnd(qmp).isEmpty()) {
             failed.add("the source's migration did not end within " + qmp.step() + " of migrate_cancel");
         }
     }

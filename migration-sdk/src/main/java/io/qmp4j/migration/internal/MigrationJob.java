@@ -87,12 +87,11 @@ public final class MigrationJob implements MigrationHandle, Runnable {
         QmpClient dst = ctx.plan.destination();
         try (CommandLock sl = src.lock(Checks.LIFECYCLE_COMMANDS, "a migration from this VM is running (job " + job() + ")");
              CommandLock dl = dst.lock(Checks.LIFECYCLE_COMMANDS, "a migration to this VM is running (job " + job() + ")");
-             EventSubscription srcEvents = src.events().subscribe(Set.of(MigrationEvent.NAME, "MIGRATION_PASS", "STOP", "RESUME"));
-             EventSubscription dstEvents = dst.events().subscribe(Set.of(MigrationEvent.NAME, "RESUME"))) {
+             EventSubscription srcEvents = src.events().subscribe(Set.of(MigrationEvent.NAME, "MIGRATION_PASS", "STOP", "RESUME"))) {
             ctx.qmp.locks(sl, dl);
             preflight();
             try {
-                completion.complete(migrate(srcEvents, dstEvents));
+                completion.complete(migrate(srcEvents));
             } catch (Failure f) {
                 fail(f);
             } catch (RuntimeException e) {
@@ -131,7 +130,7 @@ public final class MigrationJob implements MigrationHandle, Runnable {
         }
     }
 
-    private MigrationResult migrate(EventSubscription srcEvents, EventSubscription dstEvents) throws Failure {
+    private MigrationResult migrate(EventSubscription srcEvents) throws Failure {
         // The records first, so that from the first line of SETUP on a job is always found again.
         ctx.store.open(Side.DESTINATION);
         try {
@@ -155,7 +154,7 @@ public final class MigrationJob implements MigrationHandle, Runnable {
             throw new Failure(FailureKind.CANCELLED, "cancelled before the migration started");
         }
         setup.start();
-        transfer.run(srcEvents, dstEvents);
+        transfer.run(srcEvents);
         Completion c = new Completion(ctx);
         MigrationInfo info = c.finalStats();
         Journal.Report r = c.finish(ctx.sourceWasRunning && !ctx.operatorPaused);

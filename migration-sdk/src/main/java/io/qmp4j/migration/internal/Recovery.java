@@ -32,6 +32,14 @@ public final class Recovery {
     private Recovery() {
     }
 
+    /** @return the source's migration once it is no longer in progress, empty when it still is after the step timeout */
+    static Optional<MigrationInfo> awaitEnd(Qmp qmp) throws Failure {
+        return Waits.until(qmp.client(Side.SOURCE), Set.of("MIGRATION"), qmp.step(), Duration.ofMillis(50), () -> {
+            MigrationInfo i = qmp.call(Side.SOURCE, new QueryMigrate());
+            return ACTIVE.contains(i.status()) ? Optional.empty() : Optional.of(i);
+        });
+    }
+
     /**
      * @param source the source's client, connected
      * @param destination the destination's, or null

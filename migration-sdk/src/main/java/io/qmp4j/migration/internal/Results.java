@@ -1,7 +1,5 @@
 package io.qmp4j.migration.internal;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.qmp4j.core.command.MigrationInfo;
 import io.qmp4j.core.command.MigrationParameters;
 import io.qmp4j.core.event.QmpEvent;
@@ -18,8 +16,6 @@ import java.util.Optional;
 
 /** Builds a job's {@link MigrationResult} from what it did and what QEMU reported. */
 final class Results {
-
-    private static final ObjectMapper LENIENT = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private final JobContext ctx;
 
@@ -54,7 +50,7 @@ final class Results {
             });
         }
         MigrationParameters params = s == null ? MigrationParameters.builder().build()
-                : LENIENT.convertValue(s.sourceParameters(), MigrationParameters.class);
+                : JobStore.JSON.convertValue(s.sourceParameters(), MigrationParameters.class);
         MigrationInfo.MigrationStats ram = info == null ? null : info.ram();
         Duration downtime = Duration.ofMillis(info == null ? 0 : nz(info.downtime()));
         return new MigrationResult(ctx.names.job(), outcome, kind, Duration.ofMillis(info == null ? 0 : nz(info.totalTime())), downtime,

@@ -3,18 +3,15 @@ package io.qmp4j.migration.internal;
 import io.qmp4j.core.command.Cont;
 import io.qmp4j.core.command.MigrateCancel;
 import io.qmp4j.core.command.MigrationInfo;
-import io.qmp4j.core.command.MigrationStatus;
 import io.qmp4j.core.command.QueryMigrate;
 import io.qmp4j.core.command.QueryStatus;
 import io.qmp4j.core.command.Quit;
 import io.qmp4j.core.command.RunState;
 import io.qmp4j.migration.DestinationPolicy;
 import io.qmp4j.migration.MigrationProgress.Phase;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,11 +76,7 @@ final class Rollback {
                 qmp.call(Side.SOURCE, new MigrateCancel());
                 done.add("cancelled the migration on the source (migrate_cancel)");
             }
-            Optional<MigrationInfo> ended = Waits.until(qmp.client(Side.SOURCE), Set.of("MIGRATION"), qmp.step(),
-                    Duration.ofMillis(50), () -> {
-                        MigrationInfo i = qmp.call(Side.SOURCE, new QueryMigrate());
-                        return Recovery.ACTIVE.contains(i.status()) ? Optional.empty() : Optional.of(i);
-                    });
+            Optional<MigrationInfo> ended = Recovery.awaitEnd(qmp);
             if (ended.isEmpty()) {
                 failed.add("the source's migration did not end within " + qmp.step() + " of migrate_cancel");
             }
@@ -122,9 +115,5 @@ final class Rollback {
             log.debug("quit: {}", e.getMessage());
             done.add("the destination QEMU exited by itself");
         }
-    }
-
-    static boolean isActive(MigrationStatus s) {
-        return Recovery.ACTIVE.contains(s);
     }
 }

@@ -14,7 +14,6 @@ import io.qmp4j.core.event.MigrationEvent;
 import io.qmp4j.core.event.QmpEvent;
 import io.qmp4j.migration.FailureKind;
 import io.qmp4j.migration.MigrationProgress.Phase;
-import io.qmp4j.migration.TimeoutAction;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -53,7 +52,7 @@ final class Transfer {
     }
 
     /** Runs from {@code migrate} to QEMU's {@code completed}. */
-    void run(EventSubscription srcEvents, EventSubscription dstEvents) throws Failure {
+    void run(EventSubscription srcEvents) throws Failure {
         // Like virsh --timeout: counted from the start of the migration itself, not of the checks.
         ctx.plan.timeout().ifPresent(t -> deadline = System.nanoTime() + t.toNanos());
         ctx.status = MigrationStatus.SETUP;
@@ -63,9 +62,6 @@ final class Transfer {
             Optional<QmpEvent> e = next.await(tickNanos);
             if (e.isPresent()) {
                 onSourceEvent(e.get());
-            }
-            while (dstEvents.poll().isPresent()) {
-                log.trace("destination event"); // read so that the queue never fills; the history keeps them
             }
             if (ctx.status == MigrationStatus.COMPLETED) {
                 return;
