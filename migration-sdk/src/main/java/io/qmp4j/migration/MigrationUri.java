@@ -14,7 +14,11 @@ import java.util.Objects;
  */
 public record MigrationUri(String uri) {
 
-    /** @param uri must start with {@code tcp:} or {@code unix:} */
+    /**
+     * @param uri must start with {@code tcp:} or {@code unix:}
+     * @throws IllegalArgumentException naming what is wrong, e.g. a socket path longer than
+     *                                  {@link QmpEndpoint.Unix#MAX_PATH_BYTES}
+     */
     public MigrationUri {
         Objects.requireNonNull(uri, "uri");
         if (uri.startsWith("exec:")) {
@@ -23,6 +27,9 @@ public record MigrationUri(String uri) {
         }
         if (!uri.startsWith("tcp:") && !uri.startsWith("unix:")) {
             throw new IllegalArgumentException("migration URI '" + uri + "' must be tcp:HOST:PORT or unix:PATH");
+        }
+        if (uri.startsWith("unix:")) {
+            QmpEndpoint.parse(uri); // the socket path's rules are the monitor's: one check for both
         }
     }
 

@@ -59,6 +59,8 @@ class MigrationBuilderTest {
         assertThrows(IllegalArgumentException.class, () -> base().maxDowntime(Duration.ZERO));
         assertThrows(IllegalArgumentException.class, () -> MigrationUri.tcp("h", 70000));
         assertThrows(IllegalArgumentException.class, () -> new MigrationUri("ftp://x"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> MigrationUri.unix(java.nio.file.Path.of("/" + "m".repeat(120))))
+                .getMessage().contains("Linux allows at most 107"));
         assertThrows(IllegalArgumentException.class, () -> Compression.multifd(MultiFdCompression.ZLIB, 12));
         assertThrows(IllegalArgumentException.class, () -> new AutoConverge(0, 10, 99, false));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> base().stallTimeout(Duration.ofMillis(500))).getMessage()

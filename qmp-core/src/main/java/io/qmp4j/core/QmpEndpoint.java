@@ -1,5 +1,6 @@
 package io.qmp4j.core;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -91,9 +92,23 @@ public sealed interface QmpEndpoint permits QmpEndpoint.Unix, QmpEndpoint.Tcp, Q
      * @param path the socket's path
      */
     record Unix(Path path) implements QmpEndpoint {
-        /** @param path the socket's path; must not be {@code null} */
+        /**
+         * The longest socket path Linux accepts, in bytes: {@code sun_path} holds 108 with the
+         * terminating NUL. QEMU refuses a longer one too ("Path must be less than 108 bytes").
+         */
+        public static final int MAX_PATH_BYTES = 107;
+
+        /**
+         * @param path the socket's path; must not be {@code null}
+         * @throws IllegalArgumentException when the path is longer than {@link #MAX_PATH_BYTES}
+         */
         public Unix {
             Objects.requireNonNull(path, "path");
+            int bytes = path.toString().getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > MAX_PATH_BYTES) {
+                throw new IllegalArgumentException("UNIX socket path '" + path + "' is " + bytes + " bytes; Linux allows at most "
+                        + MAX_PATH_BYTES + ": use a shorter directory (or a short symbolic link to it)");
+            }
         }
 
         @Override

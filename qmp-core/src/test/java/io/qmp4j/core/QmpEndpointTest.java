@@ -33,4 +33,15 @@ class QmpEndpointTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> QmpEndpoint.parse("ftp://x")).getMessage().contains("unix:PATH or tcp:HOST:PORT"));
         assertThrows(NullPointerException.class, () -> QmpEndpoint.parse(null));
     }
+
+    @Test
+    void aSocketPathTheKernelWouldRefuseIsRefusedAtOnce() {
+        String longest = "/" + "d".repeat(QmpEndpoint.Unix.MAX_PATH_BYTES - 1);
+        assertEquals(longest, QmpEndpoint.parse("unix:" + longest).toString().substring("unix:".length()));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> QmpEndpoint.unix(Path.of(longest + "d")));
+        assertTrue(e.getMessage().contains("is 108 bytes; Linux allows at most 107"), e.getMessage());
+        // Bytes, not characters: the kernel counts the encoded name.
+        assertThrows(IllegalArgumentException.class, () -> QmpEndpoint.unix(Path.of("/" + "é".repeat(54))));
+    }
 }

@@ -78,6 +78,16 @@ class DemoIT {
         List<String> qemus = ProcessHandle.allProcesses().map(h -> h.info().commandLine().orElse(""))
                 .filter(c -> c.contains("qemu-system") && c.contains(tmp.toString())).toList();
         assertEquals(List.of(), qemus, "QEMU processes the demo left");
+        try (Stream<Path> links = Files.list(Path.of("/tmp"))) {
+            List<Path> ours = links.filter(Files::isSymbolicLink).filter(l -> {
+                try {
+                    return Files.readSymbolicLink(l).startsWith(tmp);
+                } catch (IOException e) {
+                    return false;
+                }
+            }).toList();
+            assertEquals(List.of(), ours, "short socket links the demo left in /tmp");
+        }
     }
 
     @Test

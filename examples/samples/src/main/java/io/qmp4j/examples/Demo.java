@@ -103,7 +103,7 @@ public final class Demo {
 
             System.out.println("\n[1/3] host-1 -> host-2, shared storage (both open " + diskA.getFileName() + ")");
             MigrationResult r = migrate("shared storage", Migration.builder().source(c1).destination(c2)
-                    .uri(MigrationUri.unix(work.resolve("m1.sock"))).storage(Storage.shared()));
+                    .uri(MigrationUri.unix(two.socketPath("m1.sock"))).storage(Storage.shared()));
             if (r == null || !healthy(c1, c2)) {
                 return 1;
             }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.qmp4j.core.QmpEndpoint;
+import io.qmp4j.testkit.qemu.SocketDir;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.io.InputStream;
@@ -84,6 +85,7 @@ public final class FakeQmpServer implements AutoCloseable {
     }
 
     private final Path dir;
+    private final SocketDir sockets;
     private final Path socketPath;
     private final AFUNIXServerSocket server;
     private final Map<String, Responder> responders = new ConcurrentHashMap<>();
@@ -100,7 +102,8 @@ public final class FakeQmpServer implements AutoCloseable {
 
     private FakeQmpServer(Path dir) throws IOException {
         this.dir = dir;
-        this.socketPath = dir.resolve("qmp.sock");
+        this.sockets = SocketDir.in(dir);
+        this.socketPath = sockets.resolve("qmp.sock");
         this.server = AFUNIXServerSocket.bindOn(AFUNIXSocketAddress.of(socketPath));
         this.acceptor = new Thread(this::acceptLoop, "fake-qmp-accept");
         this.acceptor.setDaemon(true);
@@ -279,6 +282,7 @@ public final class FakeQmpServer implements AutoCloseable {
         try {
             acceptor.join(2000);
             Files.deleteIfExists(socketPath);
+            sockets.close();
             Files.deleteIfExists(dir);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

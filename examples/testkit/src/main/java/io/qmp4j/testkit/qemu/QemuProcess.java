@@ -29,6 +29,7 @@ public final class QemuProcess implements AutoCloseable {
 
     private final String name;
     private final Path workDir;
+    private final SocketDir sockets;
     private final Path qmpSocket;
     private final Path logFile;
     private final Accelerator accelerator;
@@ -37,16 +38,20 @@ public final class QemuProcess implements AutoCloseable {
     private final List<String> commandLine;
     private final Thread shutdownHook;
 
-    private QemuProcess(Builder b, List<String> commandLine, Process wrapper, ProcessHandle qemu) {
+    private QemuProcess(Builder b, SocketDir sockets, List<String> commandLine, Process wrapper, ProcessHandle qemu) {
         this.name = b.name;
         this.workDir = b.workDir;
-        this.qmpSocket = b.qmpSocket();
+        this.sockets = sockets;
+        this.qmpSocket = sockets.resolve(b.name + ".qmp");
         this.logFile = b.workDir.resolve(b.name + ".log");
         this.accelerator = b.accelerator;
         this.commandLine = List.copyOf(commandLine);
         this.wrapper = wrapper;
         this.qemu = qemu;
-        this.shutdownHook = new Thread(this::kill, "kill-" + b.name);
+        this.shutdownHook = new Thread(() -> {
+            kill();
+            sockets.close();
+        }, "kill-" + b.name);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
@@ -78,6 +83,15 @@ public final class QemuProcess implements AutoCloseable {
     /** @return this QEMU's directory (sockets, logs) */
     public Path workDir() {
         return workDir;
+    }
+
+    /**
+     * @param fileName a socket's file name, e.g. {@code "migrate.sock"}
+     * @return a path for it in this QEMU's work directory that is short enough for a UNIX socket
+     *         (see {@link SocketDir}), valid until {@link #close()}
+     */
+    public Path socketPath(String fileName) {
+        return sockets.resolve(fileName);
     }
 
     /** @return the name given */
@@ -146,10 +160,11 @@ public final class QemuProcess implements AutoCloseable {
         }
     }
 
-    /** Kills QEMU by PID (SIGKILL) and waits for it to be gone. */
+    /** Kills QEMU by PID (SIGKILL), waits for it to be gone and removes its short socket link, if any. */
     @Override
     public void close() {
         kill();
+        sockets.close();
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException e) {
@@ -292,10 +307,6 @@ public final class QemuProcess implements AutoCloseable {
             return this;
         }
 
-        Path qmpSocket() {
-            return workDir.resolve(name + ".qmp");
-        }
-
         /**
          * Starts QEMU and waits until its QMP socket exists.
          *
@@ -309,8 +320,10 @@ public final class QemuProcess implements AutoCloseable {
             // owns the VM, and the log may show its command line.
             HostTools.ownerOnlyDirectory(workDir);
             Path logFile = workDir.resolve(name + ".log");
+            SocketDir sockets = SocketDir.in(workDir);
+            Path qmpSocket = sockets.resolve(name + ".qmp");
             try {
-                Files.deleteIfExists(qmpSocket());
+                Files.deleteIfExists(qmpSocket);
                 Files.deleteIfExists(logFile);
                 Files.createFile(logFile);
                 HostTools.ownerOnly(logFile);
@@ -319,7 +332,7 @@ public final class QemuProcess implements AutoCloseable {
             }
             List<String> qemuArgs = new ArrayList<>(List.of(binary, "-name", name, "-machine", machine,
                     "-m", Integer.toString(memoryMiB), "-smp", Integer.toString(cpus), "-nodefaults", "-display", "none",
-                    "-qmp", "unix:" + qmpSocket() + ",server=on,wait=off"));
+                    "-qmp", "unix:" + qmpSocket + ",server=on,wait=off"));
             if (dataDir != null) {
                 qemuArgs.addAll(List.of("-L", dataDir.toString()));
             }
@@ -356,9 +369,9 @@ public final class QemuProcess implements AutoCloseable {
                 if (!wrapper.isAlive()) {
                     break;
                 }
-                if (qemu != null && Files.exists(qmpSocket())) {
-                    HostTools.ownerOnly(qmpSocket());
-                    QemuProcess p = new QemuProcess(this, qemuArgs, wrapper, qemu);
+                if (qemu != null && Files.exists(qmpSocket)) {
+                    HostTools.ownerOnly(qmpSocket);
+                    QemuProcess p = new QemuProcess(this, sockets, qemuArgs, wrapper, qemu);
                     log.info("started {}: {}", p, String.join(" ", qemuArgs));
                     return p;
                 }
@@ -366,6 +379,7 @@ public final class QemuProcess implements AutoCloseable {
             }
             wrapper.destroyForcibly();
             Optional.ofNullable(qemu).ifPresent(ProcessHandle::destroyForcibly);
+            sockets.close();
             String out;
             try {
                 out = Files.exists(logFile) ? Files.readString(logFile) : "";
