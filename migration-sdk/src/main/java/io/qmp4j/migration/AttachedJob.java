@@ -35,4 +35,17 @@ public interface AttachedJob {
      * @return the result (outcome {@code CANCELLED}, or {@code COMPLETED} when it was finished instead)
      */
     CompletableFuture<MigrationResult> abort();
+
+    /**
+     * Resumes a post-copy migration that a broken link paused (virsh {@code --postcopy-resume}):
+     * {@code migrate-recover} on the destination and {@code migrate resume=true} on the source,
+     * tried every second until the link is back or {@code linkWait} is over; then waits for QEMU
+     * to complete and finishes the job as {@link #finish()} does.
+     *
+     * @param uri the migration address (the destination listens there again)
+     * @param linkWait how long to keep trying
+     * @return the result; fails with {@link IllegalStateException} when the migration is not in post-copy, and with
+     *         {@link IllegalStateException} carrying {@link FailureKind#POSTCOPY_PAUSED}'s message when the link did not come back
+     */
+    CompletableFuture<MigrationResult> resumePostcopy(MigrationUri uri, java.time.Duration linkWait);
 }

@@ -25,6 +25,12 @@ public enum FailureKind {
     MIGRATION_FAILED("MigrationFailed"),
     /** A command of the orchestration was refused by QEMU; the QMP error class is in {@link MigrationResult#errorClass()}. */
     COMMAND_FAILED("CommandFailed"),
+    /**
+     * The link broke in post-copy and did not come back within {@link Postcopy#linkWait()}: the
+     * VM is paused on both QEMUs (its memory split between them) and nothing was undone. Resume
+     * it with {@link AttachedJob#resumePostcopy} ({@code qmp4j migrate --postcopy-resume}).
+     */
+    POSTCOPY_PAUSED("PostcopyPaused"),
     /** Anything else: a bug or an unexpected reply; the message says what. */
     UNEXPECTED("Unexpected");
 

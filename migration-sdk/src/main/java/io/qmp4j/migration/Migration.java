@@ -91,6 +91,7 @@ public final class Migration {
         Long xbzrleCacheBytes;
         Duration timeout;
         TimeoutAction timeoutAction = TimeoutAction.SUSPEND;
+        Postcopy postcopy;
         MigrationParameters extraParameters;
         boolean unsafe;
         List<PreflightCheck> checks = Checks.all();
@@ -266,6 +267,16 @@ public final class Migration {
         }
 
         /**
+         * @param postcopy post-copy as a mode: when to switch, its bandwidth, how long to wait for
+         *                 a broken link (see {@link Postcopy})
+         * @return this builder
+         */
+        public Builder postcopy(Postcopy postcopy) {
+            this.postcopy = Objects.requireNonNull(postcopy, "postcopy");
+            return this;
+        }
+
+        /**
          * @param parameters any other migration parameters to set on the source (members left
          *                   {@code null} are not touched); they are restored afterwards
          * @return this builder
@@ -381,9 +392,11 @@ public final class Migration {
             if (compression instanceof Compression.Multifd && multifdChannels == 0) {
                 throw new IllegalStateException("multifd compression needs multifd(channels)");
             }
-            if (timeout != null && timeoutAction == TimeoutAction.POSTCOPY && (multifdChannels > 0 || compression != null)) {
-                throw new IllegalStateException("the post-copy timeout action cannot be combined with multifd or compression"
-                        + " (QEMU 7.2 refuses postcopy-ram with them)");
+            boolean postcopyAsked = postcopy != null || timeout != null && timeoutAction == TimeoutAction.POSTCOPY;
+            if (postcopyAsked && (multifdChannels > 0 || compression != null)) {
+                throw new IllegalStateException((postcopy != null ? "post-copy" : "the post-copy timeout action")
+                        + " cannot be combined with multifd or compression (QEMU refuses postcopy-ram with compression,"
+                        + " and with multifd before 10.1)");
             }
             if (tls != null && tls.hostname().isEmpty() && uri.uri().startsWith("unix:")) {
                 throw new IllegalStateException("TLS over a UNIX socket needs the name the destination's certificate carries:"

@@ -33,6 +33,16 @@ public interface MigrationHandle {
      */
     CompletableFuture<MigrationResult> cancel();
 
+    /**
+     * Switches the migration to post-copy now (virsh {@code migrate-postcopy}); it must have been
+     * enabled ({@link Migration.Builder#postcopy}). Past the switch it cannot be cancelled.
+     *
+     * @return completes when the source reports {@code postcopy-active}; fails with
+     *         {@link IllegalStateException} when post-copy is not enabled, and when the
+     *         migration ended before it switched
+     */
+    CompletableFuture<Void> startPostcopy();
+
     /** @return whether a cancel now would still undo the migration (false past the point of no return or once done) */
     boolean cancellable();
 }

@@ -33,6 +33,7 @@ public final class MigrationPlan {
     private final Optional<Long> xbzrleCacheBytes;
     private final Optional<Duration> timeout;
     private final TimeoutAction timeoutAction;
+    private final Optional<Postcopy> postcopy;
     private final Optional<MigrationParameters> extraParameters;
     private final boolean unsafe;
     private final List<PreflightCheck> checks;
@@ -57,6 +58,7 @@ public final class MigrationPlan {
         this.xbzrleCacheBytes = Optional.ofNullable(b.xbzrleCacheBytes);
         this.timeout = Optional.ofNullable(b.timeout);
         this.timeoutAction = b.timeoutAction;
+        this.postcopy = Optional.ofNullable(b.postcopy);
         this.extraParameters = Optional.ofNullable(b.extraParameters);
         this.unsafe = b.unsafe;
         this.checks = b.checks;
@@ -154,6 +156,16 @@ public final class MigrationPlan {
     /** @return what is done at the timeout */
     public TimeoutAction timeoutAction() {
         return timeoutAction;
+    }
+
+    /** @return post-copy as a mode, when asked for */
+    public Optional<Postcopy> postcopy() {
+        return postcopy;
+    }
+
+    /** @return whether post-copy is enabled at all: as a mode, or as the timeout action */
+    public boolean postcopyEnabled() {
+        return postcopy.isPresent() || timeout.isPresent() && timeoutAction == TimeoutAction.POSTCOPY;
     }
 
     /** @return whether the pre-flight checks are skipped */

@@ -64,6 +64,10 @@ public record MigrationProgress(Phase phase, MigrationStatus status, long pass, 
         TIMEOUT_ACTION,
         /** Switching over; resuming the destination. */
         SWITCHOVER,
+        /** Post-copy: the VM runs on the destination, which pulls the pages it still lacks. */
+        POSTCOPY,
+        /** Post-copy with a broken link: both QEMUs paused, the job resuming as soon as the link is back. */
+        POSTCOPY_RECOVERING,
         /** Undoing what was done after a failure or cancel. */
         ROLLING_BACK,
         /** Finished, one way or another. */

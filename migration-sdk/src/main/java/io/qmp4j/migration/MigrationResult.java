@@ -30,13 +30,15 @@ import java.util.Optional;
  * @param errorClass the QMP error class, or the {@link FailureKind#errorClass()}, of the failure, if any
  * @param errorMessage what went wrong, for humans, if anything did
  * @param disks the disks a copy-storage migration copied: bytes and time of each mirror (empty otherwise)
+ * @param postcopy what post-copy did, when the migration switched to it
  * @since 0.1
  */
 public record MigrationResult(String job, Outcome outcome, Optional<FailureKind> failure, Duration totalTime, Duration downtime,
                               Optional<Duration> guestPause, Duration setupTime, long transferredBytes, long passes,
                               MigrationParameters parameters, Map<String, Boolean> capabilities, MigrationLimits limits,
                               boolean timeoutActionTaken, List<String> rolledBack, List<String> notUndone,
-                              Optional<String> errorClass, Optional<String> errorMessage, List<DiskCopy> disks) {
+                              Optional<String> errorClass, Optional<String> errorMessage, List<DiskCopy> disks,
+                              Optional<PostcopyReport> postcopy) {
 
     /** Copies the collections. */
     public MigrationResult {

@@ -54,6 +54,10 @@ class MigrationBuilderTest {
                 .getMessage().contains("needs multifd"));
         assertTrue(assertThrows(IllegalStateException.class, () -> base().multifd(2).timeout(Duration.ofSeconds(1), TimeoutAction.POSTCOPY).build())
                 .getMessage().contains("post-copy"));
+        assertTrue(assertThrows(IllegalStateException.class, () -> base().multifd(2).postcopy(Postcopy.afterPasses(1)).build())
+                .getMessage().contains("before 10.1"));
+        assertTrue(assertThrows(IllegalStateException.class, () -> base().compression(Compression.legacy(1, 2, 2))
+                .postcopy(Postcopy.onDemand()).build()).getMessage().contains("compression"));
         assertThrows(IllegalArgumentException.class, () -> base().bandwidth(0));
         assertThrows(IllegalArgumentException.class, () -> base().multifd(0));
         assertThrows(IllegalArgumentException.class, () -> base().maxDowntime(Duration.ZERO));

@@ -148,6 +148,9 @@ final class MigrateCommand implements Callable<Integer> {
             description = "for tls:HOST:PORT monitors: the CA and client certificate (default: ${DEFAULT-VALUE})")
     String qmpTlsDir;
 
+    @picocli.CommandLine.Mixin
+    PostcopyOptions postcopyOptions = new PostcopyOptions();
+
     @Option(names = "--json", description = "print the result as one JSON object")
     boolean json;
 
@@ -197,6 +200,7 @@ final class MigrateCommand implements Callable<Integer> {
         }
         b.storage(storage());
         tls().ifPresent(b::tls);
+        postcopyOptions.postcopy().ifPresent(b::postcopy);
         if (compressed) {
             int level = compLevel != null ? compLevel : 1;
             if (parallel) {
@@ -274,6 +278,9 @@ final class MigrateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         ProgressPrinter printer = new ProgressPrinter(out, !json && Common.isTerminal());
         try (Common.Session s = new Common.Session(source, 10, qmpTlsDir); Common.Session d = new Common.Session(dest, 10, qmpTlsDir)) {
+            if (postcopyOptions.resume) {
+                return resumePostcopy(s, d, out, err);
+            }
             b.source(s.client).destination(d.client);
             if (!json) {
                 b.progressListener(printer::print);
@@ -298,6 +305,25 @@ final class MigrateCommand implements Callable<Integer> {
             }
             return 0;
         }
+    }
+
+    /** virsh {@code migrate --postcopy-resume}: the job found from its records, resumed over the same URI. */
+    private int resumePostcopy(Common.Session s, Common.Session d, PrintWriter out, PrintWriter err) throws Exception {
+        MigrationResult r;
+        try {
+            r = Common.get(Common.get(Migration.attach(s.client, d.client)).resumePostcopy(new MigrationUri(uri),
+                    postcopyOptions.linkWait()));
+        } catch (Exception e) {
+            err.println("qmp4j migrate --postcopy-resume: " + Common.describe(Common.unwrap(e)));
+            return Qmp4jCli.EXIT_FAILED;
+        }
+        if (json) {
+            out.println(Common.JSON.writeValueAsString(toJson(r)));
+        } else {
+            out.println("Post-copy migration of job " + r.job() + " resumed and completed:");
+            r.rolledBack().forEach(l -> out.println("  " + l));
+        }
+        return 0;
     }
 
     /** Ctrl-C or SIGTERM: cancel and undo, as virsh does; past the point of no return, finish instead. */
@@ -349,6 +375,9 @@ final class MigrateCommand implements Callable<Integer> {
                 r.timeoutActionTaken() ? " after the timeout's suspend action" : "", r.downtime().toMillis()));
         r.disks().forEach(k -> out.printf("  disk %s: %d MiB copied in %d ms (%s -> %s)%n", k.disk(), k.copiedBytes() >> 20,
                 k.elapsed().toMillis(), k.sourceFile(), k.destinationFile()));
+        r.postcopy().ifPresent(p -> out.printf("  post-copy after %d ms of pre-copy: %d pages requested by the destination, %d MiB"
+                + " sent in post-copy, %d link recoveries (%d ms paused)%n", p.precopyTime().toMillis(), p.requests(), p.bytes() >> 20,
+                p.recoveries(), p.pausedTime().toMillis()));
     }
 
     private static String origin(MigrationLimits.Origin o) {
@@ -383,6 +412,9 @@ final class MigrateCommand implements Callable<Integer> {
         var disks = o.putArray("disks");
         r.disks().forEach(d -> disks.addObject().put("disk", d.disk()).put("source", d.sourceFile())
                 .put("destination", d.destinationFile()).put("copied-bytes", d.copiedBytes()).put("time-ms", d.elapsed().toMillis()));
+        r.postcopy().ifPresent(p -> o.putObject("postcopy").put("precopy-time-ms", p.precopyTime().toMillis())
+                .put("requests", p.requests()).put("bytes", p.bytes()).put("recoveries", p.recoveries())
+                .put("paused-ms", p.pausedTime().toMillis()));
         r.errorClass().ifPresent(c -> o.put("error-class", c));
         r.errorMessage().ifPresent(m -> o.put("error", m));
         return o;

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         subcommands = {DirtyRateCommand.class, MigrateCommand.class, ParameterCommands.SetMaxDowntime.class,
                 ParameterCommands.SetSpeed.class, ParameterCommands.GetSpeed.class, ParameterCommands.SetParameters.class,
                 ParameterCommands.QueryParameters.class, ParameterCommands.Cancel.class, JobCommands.Info.class, JobCommands.Abort.class,
-                JobCommands.Finish.class, DomBlkListCommand.class,
+                JobCommands.Finish.class, PostcopyCommand.class, DomBlkListCommand.class,
                 RawCommands.Qmp.class, RawCommands.Events.class, ShellCommand.class, CommandLine.HelpCommand.class})
 public final class Qmp4jCli {
 

@@ -12,6 +12,7 @@ import io.qmp4j.migration.Compression;
 import io.qmp4j.migration.Migration;
 import io.qmp4j.migration.MigrationPlan;
 import io.qmp4j.migration.MigrationUri;
+import io.qmp4j.migration.Postcopy;
 import io.qmp4j.migration.Storage;
 import io.qmp4j.migration.TlsCredentials;
 import io.qmp4j.migration.TimeoutAction;
@@ -139,5 +140,28 @@ class MigrateOptionsTest {
                 "tcp:h:1", "--tls-dir", "/x")).getMessage().contains("need --tls"));
         assertTrue(assertThrows(IllegalStateException.class, () -> plan("--source", "unix:/s", "--dest", "unix:/d", "--uri",
                 "unix:/m", "--tls")).getMessage().contains("TLS over a UNIX socket needs"));
+    }
+
+    @Test
+    void virshsPostcopyOptionsMapToThePostcopyMode() {
+        String[] base = {"--source", "unix:/s", "--dest", "unix:/d", "--uri", "tcp:127.0.0.1:4444"};
+        Postcopy after = plan(concat(base, "--postcopy-after-precopy", "--postcopy-bandwidth", "64", "--postcopy-wait", "30"))
+                .postcopy().orElseThrow();
+        assertEquals(Postcopy.When.AFTER_PASSES, after.when());
+        assertEquals(1, after.afterPasses());
+        assertEquals(64L << 20, after.bandwidth().orElseThrow());
+        assertEquals(Duration.ofSeconds(30), after.linkWait());
+        assertEquals(Postcopy.When.ON_DEMAND, plan(concat(base, "--postcopy")).postcopy().orElseThrow().when());
+        assertTrue(plan(base).postcopy().isEmpty());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> plan(concat(base, "--postcopy-bandwidth", "8"))).getMessage()
+                .contains("need --postcopy"));
+        assertTrue(assertThrows(IllegalStateException.class, () -> plan(concat(base, "--postcopy", "--parallel"))).getMessage()
+                .contains("multifd"));
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
     }
 }

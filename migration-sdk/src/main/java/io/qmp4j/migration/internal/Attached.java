@@ -14,6 +14,7 @@ import io.qmp4j.migration.FailureKind;
 import io.qmp4j.migration.JobInfo;
 import io.qmp4j.migration.MigrationLimits;
 import io.qmp4j.migration.MigrationResult;
+import io.qmp4j.migration.MigrationUri;
 import io.qmp4j.migration.MigrationResult.Outcome;
 import io.qmp4j.core.command.MigrationParameters;
 import java.time.Duration;
@@ -99,6 +100,41 @@ final class Attached implements AttachedJob {
         });
     }
 
+    @Override
+    public CompletableFuture<MigrationResult> resumePostcopy(MigrationUri uri, Duration linkWait) {
+        return async(() -> {
+            MigrationStatus s = qmp.call(Side.SOURCE, new QueryMigrate()).status();
+            if (s != MigrationStatus.POSTCOPY_PAUSED && s != MigrationStatus.POSTCOPY_RECOVER && s != MigrationStatus.POSTCOPY_ACTIVE
+                    && s != MigrationStatus.COMPLETED) {
+                throw new IllegalStateException("the migration of job " + info.job() + " is not in post-copy (the source's status is '"
+                        + s + "'): nothing to resume");
+            }
+            Duration paused = new PostcopyRecovery(qmp, uri, uri, linkWait, Duration.ofSeconds(1)).run(false);
+            if (!paused.isZero()) {
+                done.add("resumed the post-copy migration over " + uri + " after " + paused.toMillis() + " ms");
+            }
+            awaitPostcopyEnd();
+            return finishCompleted();
+        });
+    }
+
+    /** Post-copy sends what is left at full speed: wait, as long as it moves, for the source's {@code completed}. */
+    private void awaitPostcopyEnd() throws Failure {
+        StallDetector stall = new StallDetector(Duration.ofSeconds(30));
+        while (true) {
+            MigrationInfo m = qmp.call(Side.SOURCE, new QueryMigrate());
+            if (m.status() == MigrationStatus.COMPLETED) {
+                return;
+            }
+            long moved = m.ram() == null || m.ram().transferred() == null ? 0 : m.ram().transferred();
+            if (m.status() != MigrationStatus.POSTCOPY_ACTIVE || stall.stalled(moved, true)) {
+                throw new Failure(FailureKind.POSTCOPY_PAUSED, "post-copy of job " + info.job() + " resumed but then stood in '"
+                        + m.status() + "' without progress: resume it again when the link is back");
+            }
+            Waits.sleep(100);
+        }
+    }
+
     private MigrationResult finishCompleted() throws Failure {
         Journal j = journal();
         QemuUndoer undoer = new QemuUndoer(qmp);
@@ -176,7 +212,7 @@ final class Attached implements AttachedJob {
         return new MigrationResult(info.job(), o, kind, Duration.ofMillis(m.totalTime() == null ? 0 : m.totalTime()),
                 Duration.ofMillis(m.downtime() == null ? 0 : m.downtime()), Optional.empty(), Duration.ZERO, 0, 0,
                 MigrationParameters.builder().build(), Map.of(), MigrationLimits.UNKNOWN, false, done, failed,
-                kind.map(FailureKind::errorClass), kind.map(k -> "aborted"), List.of());
+                kind.map(FailureKind::errorClass), kind.map(k -> "aborted"), List.of(), Optional.empty());
     }
 
     private interface Work {

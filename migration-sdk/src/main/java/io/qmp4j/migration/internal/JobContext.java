@@ -34,6 +34,8 @@ final class JobContext {
     boolean timeoutActionTaken;
     volatile boolean cancelRequested;
     volatile MigrationStatus status = MigrationStatus.NONE;
+    /** Post-copy in this job, when the plan enables it; {@code null} otherwise. */
+    final PostcopyState postcopy;
 
     JobContext(MigrationPlan plan, Names names, Qmp qmp) {
         this.plan = plan;
@@ -43,6 +45,7 @@ final class JobContext {
         this.journal = new Journal(store::save);
         this.undoer = new QemuUndoer(qmp);
         this.progress = new Progress(plan.progressListener(), this::disks);
+        this.postcopy = plan.postcopyEnabled() ? new PostcopyState(plan.postcopy().orElse(null)) : null;
     }
 
     List<DiskCopy> disks() {

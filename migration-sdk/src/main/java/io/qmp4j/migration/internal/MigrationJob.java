@@ -3,6 +3,7 @@ package io.qmp4j.migration.internal;
 import io.qmp4j.core.CommandLock;
 import io.qmp4j.core.QmpClient;
 import io.qmp4j.core.command.MigrationInfo;
+import io.qmp4j.core.command.QueryMigrate;
 import io.qmp4j.core.command.QueryStatus;
 import io.qmp4j.core.command.RunState;
 import io.qmp4j.core.event.EventSubscription;
@@ -77,6 +78,16 @@ public final class MigrationJob implements MigrationHandle, Runnable {
     }
 
     @Override
+    public CompletableFuture<Void> startPostcopy() {
+        if (ctx.postcopy == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("post-copy is not enabled in this migration:"
+                    + " Migration.builder().postcopy(Postcopy.onDemand())"));
+        }
+        ctx.postcopy.request();
+        return ctx.postcopy.switchedFuture();
+    }
+
+    @Override
     public boolean cancellable() {
         return !completion.isDone() && !ctx.pastNoReturn;
     }
@@ -108,6 +119,9 @@ public final class MigrationJob implements MigrationHandle, Runnable {
             completion.completeExceptionally(new MigrationException("migration failed: " + e.getMessage(),
                     results.failed(f, Optional.empty(), List.of(), List.of()), e));
         } finally {
+            if (ctx.postcopy != null) {
+                ctx.postcopy.ended();
+            }
             ctx.progress.phase(Phase.DONE, ctx.status);
         }
     }
@@ -164,6 +178,10 @@ public final class MigrationJob implements MigrationHandle, Runnable {
     private void fail(Failure f) {
         log.debug("migration job {} from {} to {} failed: {}", job(), ctx.plan.source().endpoint(), ctx.plan.destination().endpoint(),
                 f.getMessage());
+        if (ctx.postcopy != null && ctx.postcopy.hasSwitched()) {
+            failInPostcopy(f);
+            return;
+        }
         Rollback rb = new Rollback(ctx);
         Optional<MigrationInfo> info = rb.run(destinationWasWaiting);
         MigrationResult r = results.failed(f, info, rb.done(), rb.failed());
@@ -171,5 +189,24 @@ public final class MigrationJob implements MigrationHandle, Runnable {
         String undone = r.rolledBack().isEmpty() ? "" : " (rolled back: " + String.join("; ", r.rolledBack()) + ")";
         String notUndone = r.notUndone().isEmpty() ? "" : " (NOT undone: " + String.join("; ", r.notUndone()) + ")";
         completion.completeExceptionally(new MigrationException(what + ": " + f.getMessage() + undone + notUndone, r, f));
+    }
+
+    /**
+     * Past the switch to post-copy nothing can be undone: the VM runs on the destination with
+     * part of its memory still on the source. Nothing is cancelled, resumed or removed; the
+     * records stay, so that {@code attach} finds the job.
+     */
+    private void failInPostcopy(Failure f) {
+        Optional<MigrationInfo> info = Optional.empty();
+        try {
+            info = Optional.of(ctx.qmp.call(Side.SOURCE, new QueryMigrate()));
+        } catch (Failure gone) {
+            log.debug("post-copy: cannot read the source's state: {}", gone.getMessage());
+        }
+        String state = f.kind() == FailureKind.POSTCOPY_PAUSED ? "the migration is paused in post-copy on both QEMUs"
+                : "the migration was in post-copy: the VM's memory is split between the QEMUs and it cannot be rolled back";
+        MigrationResult r = results.failed(f, info, List.of(), List.of(state + "; nothing was undone, the job's settings and"
+                + " records stay for Migration.attach (resumePostcopy, or finish once QEMU completed)"));
+        completion.completeExceptionally(new MigrationException("migration failed in post-copy: " + f.getMessage(), r, f));
     }
 }

@@ -7,6 +7,7 @@ import io.qmp4j.migration.FailureKind;
 import io.qmp4j.migration.MigrationLimits;
 import io.qmp4j.migration.MigrationResult;
 import io.qmp4j.migration.MigrationResult.Outcome;
+import io.qmp4j.migration.PostcopyReport;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -57,7 +58,16 @@ final class Results {
                 outcome == Outcome.COMPLETED ? guestPause() : Optional.empty(), Duration.ofMillis(info == null ? 0 : nz(info.setupTime())),
                 ram == null ? 0 : nz(ram.transferred()), Math.max(ctx.progress.current().pass(), ram == null ? 0 : nz(ram.dirtySyncCount())),
                 params, caps, s == null ? MigrationLimits.UNKNOWN : s.limits(), ctx.timeoutActionTaken, undone, notUndone,
-                errorClass, message, ctx.disks());
+                errorClass, message, ctx.disks(), postcopy(ram));
+    }
+
+    private Optional<PostcopyReport> postcopy(MigrationInfo.MigrationStats ram) {
+        PostcopyState p = ctx.postcopy;
+        if (p == null || !p.hasSwitched()) {
+            return Optional.empty();
+        }
+        return Optional.of(new PostcopyReport(p.precopyTime(), ram == null ? 0 : nz(ram.postcopyRequests()),
+                ram == null ? 0 : nz(ram.postcopyBytes()), p.recoveries(), p.pausedTime()));
     }
 
     /** From the source's last STOP to the destination's RESUME, as the QEMUs stamped them. */

@@ -10,8 +10,8 @@ import io.qmp4j.migration.Migration;
 import io.qmp4j.migration.MigrationLimits;
 import io.qmp4j.migration.MigrationLimits.Origin;
 import io.qmp4j.migration.MigrationPlan;
+import io.qmp4j.migration.Postcopy;
 import io.qmp4j.migration.Storage;
-import io.qmp4j.migration.TimeoutAction;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -75,7 +75,7 @@ public record Settings(Map<String, Boolean> sourceCapabilities, Map<String, Bool
         if (plan.xbzrleCacheBytes().isPresent()) {
             both.add("xbzrle");
         }
-        if (plan.timeout().isPresent() && plan.timeoutAction() == TimeoutAction.POSTCOPY) {
+        if (plan.postcopyEnabled()) {
             both.add("postcopy-ram");
         }
         Set<String> src = new LinkedHashSet<>(both);
@@ -124,6 +124,7 @@ public record Settings(Map<String, Boolean> sourceCapabilities, Map<String, Bool
                 .put("cpu-throttle-increment", a.incrementPercent()).put("max-cpu-throttle", a.maxPercent())
                 .put("cpu-throttle-tailslow", a.tailslow()));
         plan.xbzrleCacheBytes().ifPresent(x -> p.put("xbzrle-cache-size", x));
+        plan.postcopy().flatMap(Postcopy::bandwidth).ifPresent(b -> p.put("max-postcopy-bandwidth", b));
         if (plan.tls().isPresent()) {
             p.put("tls-creds", names.tls());
             plan.tls().get().hostname().ifPresent(h -> p.put("tls-hostname", h));

@@ -2,7 +2,6 @@ package io.qmp4j.migration.internal;
 
 import io.qmp4j.core.command.MigrateCancel;
 import io.qmp4j.core.command.MigrateContinue;
-import io.qmp4j.core.command.MigrateStartPostcopy;
 import io.qmp4j.core.command.MigrationInfo;
 import io.qmp4j.core.command.MigrationStatus;
 import io.qmp4j.core.command.QueryMigrate;
@@ -32,6 +31,7 @@ final class Transfer {
     private final JobContext ctx;
     private final Qmp qmp;
     private final StallDetector stall;
+    private final PostcopyPhase postcopy;
     private final long tickNanos;
     private long deadline = Long.MAX_VALUE;
     private long nextSample;
@@ -41,6 +41,8 @@ final class Transfer {
     private boolean checkPause;
     private boolean noReturnLogged;
     private long destinationGoneNanos;
+    private long progressPasses;
+    private long progressRemaining;
     /** How long the source may take to report why its destination went away. */
     private static final long DESTINATION_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -48,6 +50,7 @@ final class Transfer {
         this.ctx = ctx;
         this.qmp = ctx.qmp;
         this.stall = new StallDetector(ctx.plan.stallTimeout());
+        this.postcopy = new PostcopyPhase(ctx);
         this.tickNanos = TimeUnit.MILLISECONDS.toNanos(Math.min(100, ctx.plan.pollInterval().toMillis()));
     }
 
@@ -57,6 +60,9 @@ final class Transfer {
         ctx.plan.timeout().ifPresent(t -> deadline = System.nanoTime() + t.toNanos());
         ctx.status = MigrationStatus.SETUP;
         ctx.phase(Phase.MIGRATING);
+        if (ctx.postcopy != null) {
+            ctx.postcopy.migrationStarted();
+        }
         Waits.Next next = new Waits.Next(srcEvents);
         while (true) {
             Optional<QmpEvent> e = next.await(tickNanos);
@@ -96,15 +102,33 @@ final class Transfer {
                 ctx.stateFlowed = true;
                 switchover();
             }
-            case POSTCOPY_ACTIVE, POSTCOPY_PAUSED, POSTCOPY_RECOVER, COMPLETED -> {
-                ctx.stateFlowed = true;
-                ctx.pastNoReturn = true;
+            case POSTCOPY_ACTIVE -> {
+                pastNoReturn();
+                postcopy.active();
             }
+            case POSTCOPY_PAUSED -> {
+                pastNoReturn();
+                recover(false);
+            }
+            case POSTCOPY_RECOVER, COMPLETED -> pastNoReturn();
             case FAILED -> throw cancelSent ? cancelled() : new Failure(FailureKind.MIGRATION_FAILED,
                     "QEMU reports the migration failed: " + new Diagnosis(ctx).errorDesc());
             case CANCELLED -> throw cancelled();
             default -> log.trace("status {}", s);
         }
+    }
+
+    /** The link broke in post-copy (QEMU says so) or stalled: recover, then count stalls afresh. */
+    private void recover(boolean stalled) throws Failure {
+        if (ctx.postcopy != null) {
+            postcopy.recover(stalled);
+            stall.stalled(-1, false);
+        }
+    }
+
+    private void pastNoReturn() {
+        ctx.stateFlowed = true;
+        ctx.pastNoReturn = true;
     }
 
     /** The source waits at {@code pre-switchover} (copy-storage): end the mirrors, then let it switch over. */
@@ -134,6 +158,9 @@ final class Transfer {
         if (checkPause) {
             checkPause = false;
             notePause();
+        }
+        if (ctx.postcopy != null && !ctx.pastNoReturn && ctx.postcopy.due(progressPasses, progressRemaining)) {
+            postcopy.start(progressPasses);
         }
         if (ctx.cancelRequested && !cancelSent) {
             if (ctx.pastNoReturn) {
@@ -199,7 +226,7 @@ final class Transfer {
                 ourStop = true;
                 ctx.journal.perform(Undo.resume(Side.SOURCE), () -> qmp.call(Side.SOURCE, new Stop()));
             }
-            case POSTCOPY -> qmp.call(Side.SOURCE, new MigrateStartPostcopy());
+            case POSTCOPY -> postcopy.start(progressPasses);
             case CANCEL -> {
                 timeoutCancel = true;
                 sendCancel();
@@ -208,15 +235,26 @@ final class Transfer {
     }
 
     private void sample() throws Failure {
-        boolean ram = ctx.status == MigrationStatus.ACTIVE || ctx.status == MigrationStatus.DEVICE;
+        boolean inPostcopy = ctx.status == MigrationStatus.POSTCOPY_ACTIVE;
+        boolean ram = ctx.status == MigrationStatus.ACTIVE || ctx.status == MigrationStatus.DEVICE || inPostcopy;
         if (ctx.storage != null && ctx.status == MigrationStatus.ACTIVE) {
             ctx.storage.poll(); // a mirror that fails while RAM moves fails the migration
         }
         MigrationInfo i = qmp.call(Side.SOURCE, new QueryMigrate());
-        Phase phase = cancelSent ? Phase.ROLLING_BACK : ctx.timeoutActionTaken ? Phase.TIMEOUT_ACTION : Phase.MIGRATING;
+        Phase phase = cancelSent ? Phase.ROLLING_BACK : inPostcopy ? Phase.POSTCOPY
+                : ctx.timeoutActionTaken ? Phase.TIMEOUT_ACTION : Phase.MIGRATING;
         ctx.progress.sample(phase, ctx.status, i);
         long moved = i.ram() == null || i.ram().transferred() == null ? 0 : i.ram().transferred();
-        if (stall.stalled(moved, ram && !cancelSent)) {
+        if (i.ram() != null) {
+            progressPasses = i.ram().dirtySyncCount() == null ? 0 : i.ram().dirtySyncCount();
+            progressRemaining = i.ram().remaining() == null ? 0 : i.ram().remaining();
+        }
+        boolean stalled = stall.stalled(moved, ram && !cancelSent);
+        if (stalled && inPostcopy) {
+            recover(true);
+            return;
+        }
+        if (stalled) {
             throw new Failure(FailureKind.STALLED, "the migration sent nothing for " + stall.seconds()
                     + " s: the network to the destination seems interrupted");
         }

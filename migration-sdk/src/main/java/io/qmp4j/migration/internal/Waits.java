@@ -90,4 +90,14 @@ final class Waits {
             java.util.concurrent.locks.LockSupport.parkNanos(Math.min(nanos, TimeUnit.MILLISECONDS.toNanos(20)));
         }
     }
+
+    /** Sleeps; an interrupt ends the job's wait as a failure. */
+    static void sleep(long ms) throws Failure {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Failure(FailureKind.UNEXPECTED, "interrupted while waiting", null, e);
+        }
+    }
 }

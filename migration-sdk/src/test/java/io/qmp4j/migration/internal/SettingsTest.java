@@ -16,6 +16,7 @@ import io.qmp4j.migration.Compression;
 import io.qmp4j.migration.Migration;
 import io.qmp4j.migration.MigrationLimits.Origin;
 import io.qmp4j.migration.MigrationUri;
+import io.qmp4j.migration.Postcopy;
 import io.qmp4j.migration.Storage;
 import io.qmp4j.migration.TimeoutAction;
 import io.qmp4j.migration.TlsCredentials;
@@ -100,6 +101,9 @@ class SettingsTest {
                         List.of("events", "xbzrle"), List.of("events", "xbzrle")),
                 new Row("post-copy timeout", b -> b.timeout(Duration.ofSeconds(5), TimeoutAction.POSTCOPY), Map.of(), Map.of(),
                         List.of("events", "postcopy-ram"), List.of("events", "postcopy-ram")),
+                new Row("post-copy mode", b -> b.postcopy(Postcopy.afterPasses(1).withBandwidth(64L << 20)),
+                        Map.of("max-postcopy-bandwidth", 64L << 20), Map.of(), List.of("events", "postcopy-ram"),
+                        List.of("events", "postcopy-ram")),
                 new Row("copy-storage", b -> b.storage(Storage.copyAll()), Map.of(), Map.of(), List.of("events", "pause-before-switchover"),
                         List.of("events", "late-block-activate")),
                 new Row("tls", b -> b.tls(TlsCredentials.of(Path.of("/tls")).hostname("dst.example").authorize("CN=src")),
