@@ -94,6 +94,11 @@ final class VmPair {
         return new VmPair(s, d, sc, dc, new Fresh(qemus, resources, ramMiB, workingSetMiB, rateMiBps, fill, common), "dst");
     }
 
+    /** A pair of QEMUs started elsewhere (e.g. on two hosts), connected by the caller; it cannot make new destinations. */
+    static VmPair of(QemuProcess source, QemuProcess destination, QmpClient src, QmpClient dst) {
+        return new VmPair(source, destination, src, dst, null, destination.name());
+    }
+
     static TestGuest.GuestStatus status(QmpClient c) throws Exception {
         return TestGuest.status(c);
     }

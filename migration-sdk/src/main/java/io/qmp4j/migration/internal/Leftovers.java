@@ -15,7 +15,7 @@ import java.util.List;
 /**
  * What qmp4j left on a QEMU that no job record accounts for (a job of an older version, or one
  * whose record was lost with a crash before it was written): every object, block node, block job
- * and NBD export whose name starts with {@code qmp4j-}. Found by name, removed by name.
+ * and NBD export that qmp4j named ({@link Names#isOurs}). Found by name, removed by name.
  */
 final class Leftovers {
 
@@ -93,7 +93,7 @@ final class Leftovers {
         JsonNode objects = qmp.raw(side, "qom-list", JsonNodeFactory.instance.objectNode().put("path", "/objects"));
         objects.forEach(o -> {
             String name = o.path("name").asText();
-            if (name.startsWith(Names.PREFIX) && !name.startsWith(Names.RECORD_PREFIX)) {
+            if (Names.isOurs(name)) {
                 l.add(name);
             }
         });
@@ -101,13 +101,13 @@ final class Leftovers {
     }
 
     private List<JobInfo> jobs() throws Failure {
-        return qmp.call(Side.SOURCE, new QueryJobs()).stream().filter(j -> j.id().startsWith(Names.PREFIX)).toList();
+        return qmp.call(Side.SOURCE, new QueryJobs()).stream().filter(j -> Names.isOurs(j.id())).toList();
     }
 
     private List<String> nodes() throws Failure {
         List<String> l = new ArrayList<>();
         for (BlockDeviceInfo n : qmp.call(Side.SOURCE, new QueryNamedBlockNodes())) {
-            if (n.nodeName() != null && n.nodeName().startsWith(Names.PREFIX)) {
+            if (Names.isOurs(n.nodeName())) {
                 l.add(n.nodeName());
             }
         }
@@ -117,7 +117,7 @@ final class Leftovers {
     private List<String> exports() throws Failure {
         List<String> l = new ArrayList<>();
         qmp.raw(Side.DESTINATION, "query-block-exports", null).forEach(e -> {
-            if (e.path("id").asText().startsWith(Names.PREFIX)) {
+            if (Names.isOurs(e.path("id").asText())) {
                 l.add(e.path("id").asText());
             }
         });

@@ -15,6 +15,18 @@ public record Names(String job) {
     /** A job's record objects are named this, then the job's id. */
     public static final String RECORD_PREFIX = PREFIX + "job-";
 
+    /** What qmp4j names: a job's id then a role, or the names of the first release (one job at a time). */
+    private static final java.util.regex.Pattern OURS =
+            java.util.regex.Pattern.compile("qmp4j-([0-9a-f]{8}-.+|tls|authz|pw|mirror-[0-9]+)");
+
+    /**
+     * @param name an object's, node's, export's or job's name
+     * @return whether qmp4j gave it (a name of the user's own, such as {@code qmp4j-monitor}, is not)
+     */
+    public static boolean isOurs(String name) {
+        return name != null && OURS.matcher(name).matches();
+    }
+
     /** @return a new job's names */
     public static Names random() {
         return new Names(String.format("%08x", ThreadLocalRandom.current().nextInt()));

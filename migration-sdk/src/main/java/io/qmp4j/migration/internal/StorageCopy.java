@@ -74,12 +74,37 @@ final class StorageCopy {
                 new NbdServerStart(nbdListen, tls == null ? null : tls.creds(), tls == null ? null : tls.authz(), null)));
         for (Mirror m : mirrors) {
             String node = m.pair.destination().nodeName();
-            if (hasBlockExportAdd) {
-                qmp.call(Side.DESTINATION, BlockExportAdd.nbd(m.id, node, m.id, true));
-            } else {
-                qmp.call(Side.DESTINATION, new NbdServerAdd(node, m.id, null, true, null));
+            try {
+                if (hasBlockExportAdd) {
+                    qmp.call(Side.DESTINATION, BlockExportAdd.nbd(m.id, node, m.id, true));
+                } else {
+                    qmp.call(Side.DESTINATION, new NbdServerAdd(node, m.id, null, true, null));
+                }
+            } catch (Failure f) {
+                throw sharedImage(m, f);
             }
         }
+    }
+
+    /**
+     * A writable export activates the destination's image, which takes QEMU's write lock on the
+     * file. When the source's running VM holds that lock, the two paths (equal or not, on hosts
+     * whose monitors are remote) are one file on shared storage: copying would write the disk
+     * onto itself. The only way to tell through QMP alone, and a sure one where locking works.
+     */
+    private static Failure sharedImage(Mirror m, Failure f) {
+        String msg = String.valueOf(f.getMessage());
+        // QEMU 7.2 says 'Failed to get "write" lock', or, when the activation failed on the lock
+        // and left the node read-only, "Block node is read-only".
+        boolean locked = msg.matches("(?s).*\\block\\b.*")
+                || msg.contains("Block node is read-only") && !m.pair.destination().readOnly();
+        if (!locked) {
+            return f;
+        }
+        return new Failure(FailureKind.COMMAND_FAILED, "disk '" + m.pair.source().id() + "': the destination's image "
+                + m.pair.destination().file() + " is the same file as the source's " + m.pair.source().file() + " (QEMU on the"
+                + " destination cannot take its write lock, which the running VM holds: " + msg + "): the hosts share this"
+                + " storage, and copy-storage would copy the disk onto itself; migrate it as shared storage", f.errorClass(), f);
     }
 
     /** Source: an NBD client node and a mirror job per disk. */

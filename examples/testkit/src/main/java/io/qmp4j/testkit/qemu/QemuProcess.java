@@ -194,6 +194,7 @@ public final class QemuProcess implements AutoCloseable {
         private Duration lifetime = Duration.ofMinutes(10);
         private Duration startTimeout = Duration.ofSeconds(20);
         private final List<String> extraArgs = new ArrayList<>();
+        private final List<String> launcher = new ArrayList<>();
 
         private Builder() {
         }
@@ -299,6 +300,17 @@ public final class QemuProcess implements AutoCloseable {
         }
 
         /**
+         * @param prefix a command that runs QEMU and must exec it (keep its PID): e.g.
+         *               {@code ip netns exec NS}; the launcher's {@code timeout} comes first
+         * @return this builder
+         */
+        public Builder launcher(List<String> prefix) {
+            launcher.clear();
+            launcher.addAll(prefix);
+            return this;
+        }
+
+        /**
          * @param args more QEMU arguments, appended as given
          * @return this builder
          */
@@ -350,6 +362,7 @@ public final class QemuProcess implements AutoCloseable {
             }
             qemuArgs.addAll(extraArgs);
             List<String> cmd = new ArrayList<>(List.of("timeout", "--signal=KILL", lifetime.toSeconds() + "s"));
+            cmd.addAll(launcher);
             cmd.addAll(qemuArgs);
             Process wrapper;
             try {

@@ -1,0 +1,282 @@
+package io.qmp4j.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.qmp4j.core.QmpClient;
+import io.qmp4j.migration.AttachedJob;
+import io.qmp4j.migration.FailureKind;
+import io.qmp4j.migration.Migration;
+import io.qmp4j.migration.MigrationException;
+import io.qmp4j.migration.MigrationHandle;
+import io.qmp4j.migration.MigrationProgress;
+import io.qmp4j.migration.MigrationResult;
+import io.qmp4j.migration.MigrationUri;
+import io.qmp4j.migration.Postcopy;
+import io.qmp4j.migration.PostcopyReport;
+import io.qmp4j.migration.Storage;
+import io.qmp4j.migration.TlsCredentials;
+import io.qmp4j.testkit.hosts.Host;
+import io.qmp4j.testkit.hosts.TwoHosts;
+import io.qmp4j.testkit.qemu.HostTools;
+import io.qmp4j.testkit.qemu.QemuProcess;
+import io.qmp4j.testkit.qemu.TestGuest;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Migrations between two hosts ({@link TwoHosts}: network namespaces joined by a migration link),
+ * driven by a controller in the root namespace over each host's TLS monitor, with real link
+ * faults. Each test prints its timings.
+ */
+class TwoHostsIT extends MigrationCase {
+
+    private static final int MONITOR = 4440;
+    private static final int MIGRATION = 4444;
+
+    private TwoHosts hosts;
+
+    @BeforeEach
+    void topology() {
+        String why = TwoHosts.unavailable();
+        if (why != null) {
+            System.out.println("two-host tests skipped: " + why);
+        }
+        assumeTrue(why == null, why);
+        hosts = TwoHosts.create(qemus.dir().resolve("hosts"));
+    }
+
+    @AfterEach
+    void removeTopology() throws Exception {
+        pairs.forEach(VmPair::close);
+        pairs.clear();
+        qemus.close(); // the QEMUs first: a namespace goes when its last process does
+        if (hosts != null) {
+            hosts.close();
+            assertFalse(hosts.leftBehind(), "namespaces of " + hosts.namespaces() + " left behind");
+        }
+    }
+
+    private VmPair pair(int ramMiB, int workingSetMiB, int rateMiBps, UnaryOperator<QemuProcess.Builder> srcOnly,
+                        UnaryOperator<QemuProcess.Builder> dstOnly) throws Exception {
+        return pair(ramMiB, workingSetMiB, rateMiBps, false, srcOnly, dstOnly);
+    }
+
+    /** With {@code fill} the guest writes its whole working set first: a migration then has all of it to move. */
+    private VmPair pair(int ramMiB, int workingSetMiB, int rateMiBps, boolean fill, UnaryOperator<QemuProcess.Builder> srcOnly,
+                        UnaryOperator<QemuProcess.Builder> dstOnly) throws Exception {
+        QemuProcess s = qemus.start(srcOnly.apply(hosts.a().onHost(TestGuest.boot(qemus.qemu("src").memoryMiB(ramMiB).paused(false),
+                VmPair.cache(), workingSetMiB, rateMiBps, fill), MONITOR)));
+        QemuProcess d = qemus.start(dstOnly.apply(hosts.b().onHost(TestGuest.boot(qemus.qemu("dst").memoryMiB(ramMiB).paused(false),
+                VmPair.cache(), workingSetMiB, rateMiBps, fill), MONITOR).incomingDefer(true)));
+        QmpClient sc = client(hosts.a().monitor(MONITOR), QmpClient.builder().name("src"));
+        QmpClient dc = client(hosts.b().monitor(MONITOR), QmpClient.builder().name("dst"));
+        sc.connect().get(10, TimeUnit.SECONDS);
+        dc.connect().get(10, TimeUnit.SECONDS);
+        VmPair p = VmPair.of(s, d, sc, dc);
+        pairs.add(p);
+        VmPair.awaitTicks(sc, 1);
+        return p;
+    }
+
+    private Migration.Builder migration(VmPair p) {
+        return Migration.builder().source(p.src).destination(p.dst).uri(MigrationUri.tcp(hosts.b().migrationAddress(), MIGRATION));
+    }
+
+    private static UnaryOperator<QemuProcess.Builder> disk(Path image) {
+        return b -> withDisk(b, image);
+    }
+
+    @Test
+    void sharedStorageAcrossHostsThroughTlsMonitors() throws Exception {
+        Path img = hosts.sharedDir().resolve("vm.qcow2");
+        HostTools.run("qemu-img", "create", "-q", "-f", "qcow2", img.toString(), "64M");
+        VmPair p = pair(256, 64, 16, disk(img), disk(img));
+        MigrationResult r = migration(p).storage(Storage.shared()).build().start().completion().get(120, TimeUnit.SECONDS);
+        System.out.printf("two hosts, shared storage, TLS monitors: total %d ms, downtime %d ms%n", r.totalTime().toMillis(),
+                r.downtime().toMillis());
+        assertGuestHealthyOn(p);
+        assertNothingOfOurs(p.src, p.dst);
+    }
+
+    @Test
+    void copyStorageToTheSamePathOnTheOtherHostCopiesTheDisk() throws Exception {
+        // The guide's flow: the destination image "in the same disk directory on the destination host".
+        Host a = hosts.a();
+        Host b = hosts.b();
+        diskImages(a.privateDisk("vm.qcow2"), b.privateDisk("vm.qcow2"), "64M", "write -P 0x5e 0 8M", "write -P 0xe5 40M 4M");
+        VmPair p = pair(256, 64, 16, disk(a.disk("vm.qcow2")), disk(b.disk("vm.qcow2")));
+        MigrationResult r = migration(p).storage(Storage.copyAll()).build().start().completion().get(180, TimeUnit.SECONDS);
+        System.out.printf("two hosts, copy-storage to the same path: total %d ms, disks %s%n", r.totalTime().toMillis(), r.disks());
+        assertEquals(a.disk("vm.qcow2").toString(), r.disks().get(0).destinationFile(), "the same path on the other host");
+        assertGuestHealthyOn(p);
+        assertNothingOfOurs(p.src, p.dst);
+        p.close();
+        qemus.close();
+        HostTools.run("qemu-img", "compare", "-q", a.privateDisk("vm.qcow2").toString(), b.privateDisk("vm.qcow2").toString());
+    }
+
+    @Test
+    void copyStorageOfATrulySharedImageIsRefusedAndUndone() throws Exception {
+        Path img = hosts.sharedDir().resolve("shared.qcow2");
+        HostTools.run("qemu-img", "create", "-q", "-f", "qcow2", img.toString(), "64M");
+        VmPair p = pair(256, 64, 16, disk(img), disk(img));
+        String before = settings(p.src);
+        MigrationException e = failure(migration(p).storage(Storage.copyAll()).build().start().completion());
+        System.out.println("copy-storage of a shared image: " + e.getMessage());
+        assertTrue(e.getMessage().contains("the same file"), e.getMessage());
+        assertSourceRunningAndTicking(p);
+        assertEquals(before, settings(p.src));
+        assertNothingOfOurs(p.src, p.dst);
+    }
+
+    @Test
+    void tlsMultifdAcrossHosts() throws Exception {
+        VmPair p = pair(256, 64, 16, b -> b, b -> b);
+        MigrationResult r = migration(p).multifd(2).tls(TlsCredentials.of(hosts.a().tlsDir())
+                        .directories(hosts.a().tlsDir(), hosts.b().tlsDir()).hostname(hosts.b().migrationAddress()))
+                .build().start().completion().get(120, TimeUnit.SECONDS);
+        System.out.printf("two hosts, TLS multifd: total %d ms, downtime %d ms%n", r.totalTime().toMillis(), r.downtime().toMillis());
+        assertGuestHealthyOn(p);
+        assertNothingOfOurs(p.src, p.dst);
+    }
+
+    @Test
+    void aMigrationLinkOutageShorterThanTheStallTimeoutIsRiddenOut() throws Exception {
+        hosts.bandwidth(200); // ~24 MiB/s: the 192 MiB the guest wrote take ~8 s
+        VmPair p = pair(256, 192, 4, true, b -> b, b -> b);
+        MigrationHandle h = migration(p).stallTimeout(Duration.ofSeconds(10)).build().start();
+        awaitPhase(h, MigrationProgress.Phase.MIGRATING, 30);
+        Thread.sleep(1500);
+        hosts.migrationLink(false);
+        Thread.sleep(3000);
+        hosts.migrationLink(true);
+        MigrationResult r = h.completion().get(180, TimeUnit.SECONDS);
+        System.out.printf("migration link down 3 s: completed, total %d ms%n", r.totalTime().toMillis());
+        assertGuestHealthyOn(p);
+    }
+
+    @Test
+    void aMigrationLinkOutageLongerThanTheStallTimeoutCancelsAndRollsBack() throws Exception {
+        hosts.bandwidth(200);
+        VmPair p = pair(256, 192, 4, true, b -> b, b -> b);
+        String before = settings(p.src);
+        MigrationHandle h = migration(p).stallTimeout(Duration.ofSeconds(3)).build().start();
+        awaitPhase(h, MigrationProgress.Phase.MIGRATING, 30);
+        Thread.sleep(1500);
+        hosts.migrationLink(false);
+        long down = System.nanoTime();
+        MigrationException e = migrationFailure(h.completion(), 60);
+        System.out.printf("migration link down for good: %s after %d ms: %s%n", e.result().failure().orElseThrow(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - down), e.getMessage());
+        assertEquals(FailureKind.STALLED, e.result().failure().orElseThrow());
+        assertSourceRunningAndTicking(p);
+        assertEquals(before, settings(p.src));
+        assertNoSdkObjects(p.src);
+    }
+
+    @Test
+    void theControllerLosingItsManagementLinkForFiveSecondsDoesNotStopTheMigration() throws Exception {
+        hosts.bandwidth(200);
+        VmPair p = pair(256, 192, 4, true, b -> b, b -> b);
+        MigrationHandle h = migration(p).build().start();
+        awaitPhase(h, MigrationProgress.Phase.MIGRATING, 30);
+        Thread.sleep(1000);
+        hosts.managementLink(hosts.a(), false);
+        Thread.sleep(5000);
+        hosts.managementLink(hosts.a(), true);
+        MigrationResult r = h.completion().get(180, TimeUnit.SECONDS);
+        System.out.printf("management link of the source down 5 s: completed, total %d ms (the monitor's TCP connection"
+                + " outlived the outage: %s)%n", r.totalTime().toMillis(), p.src.state());
+        assertGuestHealthyOn(p);
+    }
+
+    private VmPair hotPair() throws Exception {
+        hosts.bandwidth(400); // ~48 MiB/s, against a guest dirtying 256 MiB/s
+        return pair(256, 128, 256, b -> b, b -> b);
+    }
+
+    @Test
+    void postcopyOverABrokenLinkIsRecoveredTwiceAndCompletes() throws Exception {
+        VmPair p = hotPair();
+        MigrationHandle h = migration(p).postcopy(Postcopy.afterPasses(1).withRetryInterval(Duration.ofMillis(500)))
+                .stallTimeout(Duration.ofSeconds(2)).build().start();
+        awaitDestinationInPostcopy(h, p);
+        for (int i = 0; i < 2; i++) {
+            hosts.migrationLink(false);
+            Thread.sleep(5000);
+            hosts.migrationLink(true);
+            if (i == 0) {
+                awaitPhase(h, MigrationProgress.Phase.POSTCOPY, 30);
+                Thread.sleep(300);
+            }
+            if (h.completion().isDone()) {
+                break;
+            }
+        }
+        MigrationResult r = h.completion().get(120, TimeUnit.SECONDS);
+        PostcopyReport pc = r.postcopy().orElseThrow();
+        System.out.printf("post-copy with link breaks: total %d ms, pre-copy %d ms, %d recoveries, %d ms paused%n",
+                r.totalTime().toMillis(), pc.precopyTime().toMillis(), pc.recoveries(), pc.pausedTime().toMillis());
+        assertTrue(pc.recoveries() >= 1, "recovered at least once: " + pc);
+        assertGuestHealthyOn(p);
+        assertNothingOfOurs(p.src, p.dst);
+    }
+
+    @Test
+    void postcopyLinkNotBackInTimeLeavesItPausedThenAManualResumeCompletesIt() throws Exception {
+        VmPair p = hotPair();
+        MigrationUri uri = MigrationUri.tcp(hosts.b().migrationAddress(), MIGRATION);
+        MigrationHandle h = migration(p).postcopy(Postcopy.afterPasses(1).withLinkWait(Duration.ofSeconds(3))
+                .withRetryInterval(Duration.ofMillis(500))).stallTimeout(Duration.ofSeconds(2)).build().start();
+        awaitDestinationInPostcopy(h, p);
+        hosts.migrationLink(false);
+        MigrationException e = migrationFailure(h.completion(), 60);
+        System.out.println("post-copy, link not back in time: " + e.getMessage());
+        assertEquals(FailureKind.POSTCOPY_PAUSED, e.result().failure().orElseThrow());
+        assertTrue(e.result().notUndone().get(0).contains("paused in post-copy"), e.result().notUndone().toString());
+        assertEquals("postcopy-paused", p.src.execute(new io.qmp4j.core.command.QueryMigrate()).get(5, TimeUnit.SECONDS)
+                .status().qapiName());
+        hosts.migrationLink(true);
+        AttachedJob job = Migration.attach(p.src, p.dst).get(30, TimeUnit.SECONDS);
+        assertTrue(job.found(), "the job is found from its records");
+        long t0 = System.nanoTime();
+        MigrationResult r = job.resumePostcopy(uri, Duration.ofSeconds(30)).get(120, TimeUnit.SECONDS);
+        System.out.printf("manual post-copy resume: completed %d ms later; %s%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
+                r.rolledBack());
+        assertEquals(MigrationResult.Outcome.COMPLETED, r.outcome());
+        assertGuestHealthyOn(p);
+        assertNothingOfOurs(p.src, p.dst);
+    }
+
+    /**
+     * The link is broken once the destination runs the VM in post-copy: broken between the
+     * source's switch and the destination's receipt of the device state, the destination is still
+     * in pre-copy ("active"), cannot be paused, and fails the incoming migration when the link returns.
+     */
+    private static void awaitDestinationInPostcopy(MigrationHandle h, VmPair p) throws Exception {
+        awaitPhase(h, MigrationProgress.Phase.POSTCOPY, 60);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline && p.dst.execute(new io.qmp4j.core.command.QueryMigrate()).get(5, TimeUnit.SECONDS)
+                .status() != io.qmp4j.core.command.MigrationStatus.POSTCOPY_ACTIVE) {
+            Thread.sleep(20);
+        }
+    }
+
+    private static void awaitPhase(MigrationHandle h, MigrationProgress.Phase phase, int seconds) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (h.progress().phase() != phase && !h.completion().isDone() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        if (h.progress().phase() != phase && !h.completion().isDone()) {
+            throw new AssertionError("the migration did not reach " + phase + " within " + seconds + " s: " + h.progress());
+        }
+    }
+}
