@@ -37,11 +37,17 @@ static void putu_serial(u32 v) {
     puts_serial(&buf[i]);
 }
 
-static unsigned char rtc_seconds(void) {
-    outb(0x70, 0x0a);
-    while (inb(0x71) & 0x80) { outb(0x70, 0x0a); }   /* update in progress */
-    outb(0x70, 0x00);
-    return inb(0x71);
+/* TSC ticks per second, from one 50 ms one-shot count of PIT channel 2 (1.193182 MHz; the
+   16-bit counter holds at most 54 ms). */
+static u64 pit_calibrate_tsc(void) {
+    const unsigned latch = 1193182u / 20u;
+    outb(0x61, (inb(0x61) & ~0x02) | 0x01);   /* gate channel 2 on, speaker off */
+    outb(0x43, 0xb0);                          /* channel 2, lobyte/hibyte, mode 0 */
+    outb(0x42, latch & 0xff);
+    outb(0x42, latch >> 8);
+    u64 t0 = rdtsc();
+    while (!(inb(0x61) & 0x20)) { }            /* OUT2 goes high at terminal count */
+    return (rdtsc() - t0) * 20u;
 }
 
 static u32 parse_arg(const char *cmdline, const char *key, u32 dflt) {
@@ -79,13 +85,9 @@ void kmain(struct multiboot_info *mbi) {
     STATUS[0] = MAGIC; STATUS[1] = 0; STATUS[2] = 0; STATUS[3] = 0;
     puts_serial("MIGLAB boot mb="); putu_serial(pages / 256); puts_serial(" rate="); putu_serial(rate); puts_serial("\n");
 
-    /* Calibrate the TSC against one RTC second. */
-    unsigned char s0 = rtc_seconds();
-    while (rtc_seconds() == s0) { }
-    u64 t0 = rdtsc();
-    unsigned char s1 = rtc_seconds();
-    while (rtc_seconds() == s1) { }
-    u64 tsc_per_sec = rdtsc() - t0;
+    /* Calibrate the TSC against 50 ms of the PIT's channel 2 (as Linux does): an RTC second
+       took up to two seconds of every boot. */
+    u64 tsc_per_sec = pit_calibrate_tsc();
     if (tsc_per_sec < 1000000) tsc_per_sec = 1000000;
     u64 slice = tsc_per_sec / SLICES;
 
