@@ -15,6 +15,8 @@ import io.qmp4j.migration.MigrationException;
 import io.qmp4j.cli.ProgressPrinter;
 import io.qmp4j.migration.MigrationResult;
 import io.qmp4j.migration.MigrationUri;
+import io.qmp4j.migration.Postcopy;
+import io.qmp4j.migration.PostcopyReport;
 import io.qmp4j.migration.Storage;
 import io.qmp4j.migration.TlsCredentials;
 import io.qmp4j.migration.dirtyrate.ConvergenceModel;
@@ -30,9 +32,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The README's main job: one running VM migrated live three times between QEMUs that the demo
- * starts itself: with shared storage, back with its disk copied (copy-storage over NBD), and
- * once more encrypted with TLS (certificates made on the spot). The guest (a small multiboot
+ * The README's main job: one running VM migrated live four times between QEMUs that the demo
+ * starts itself: with shared storage, back with its disk copied (copy-storage over NBD),
+ * encrypted with TLS (certificates made on the spot), and over a link slower than the guest
+ * dirties, finished with post-copy. The guest (a small multiboot
  * kernel built with gcc) dirties memory and checks its own pages; after each hop the demo shows
  * it ticking on the new host with no integrity error, and compares the disk images. Every
  * process and file it made is removed at the end, also on Ctrl-C.
@@ -43,12 +46,15 @@ public final class Demo {
     private static final int WORKING_SET_MIB = 256;
     private static final int RATE_MIBPS = 64;
     private static final int DISK_MIB = 64;
+    /** The last hop's link: slower than the guest dirties ({@link #RATE_MIBPS}). */
+    private static final int HOT_LINK_MIBPS = 32;
 
     private final Path work;
     private final Path cache;
     private final QmpResources resources = QmpResources.create();
     private final List<QemuProcess> qemus = new ArrayList<>();
     private final List<String> table = new ArrayList<>();
+    private DirtyRate rate;
     /** The CLI's progress lines, indented: one per change, never the same twice. */
     private final ProgressPrinter progress = new ProgressPrinter(new java.io.PrintWriter(System.out, true), false, "  ");
 
@@ -90,68 +96,107 @@ public final class Demo {
         // Host one: the running VM. Host two: a destination opening the same image (shared storage).
         QemuProcess one = start("host-1", diskA, false);
         QemuProcess two = start("host-2", diskA, true);
-        try (QmpClient c1 = connect(one); QmpClient c2 = connect(two)) {
-            TestGuest.GuestStatus s = waitForTicks(c1, 2);
-            System.out.println("guest on host-1: tick " + s.ticks() + ", " + s.pagesDirtied() + " pages dirtied, "
-                    + s.integrityErrors() + " integrity errors");
-            DirtyRate rate = DirtyRateMeter.measure(c1, Duration.ofSeconds(1)).get(20, TimeUnit.SECONDS);
-            long ram = c1.execute(new QueryMemorySizeSummary()).get(5, TimeUnit.SECONDS).baseMemory();
-            ConvergencePrediction p = ConvergenceModel.predict(rate, ram, (long) WORKING_SET_MIB << 20, 1L << 30,
-                    Duration.ofMillis(300));
-            System.out.println("dirty rate: " + rate.mebibytesPerSecond() + " MiB/s (guest set to " + RATE_MIBPS
-                    + "); at 1 GiB/s the model predicts: " + String.join("; ", p.advice()));
-
-            System.out.println("\n[1/3] host-1 -> host-2, shared storage (both open " + diskA.getFileName() + ")");
-            MigrationResult r = migrate("shared storage", Migration.builder().source(c1).destination(c2)
-                    .uri(MigrationUri.unix(two.socketPath("m1.sock"))).storage(Storage.shared()));
-            if (r == null || !healthy(c1, c2)) {
-                return 1;
-            }
-        } finally {
-            stop(one);
+        if (!sharedHop(one, two, diskA)) {
+            return 1;
         }
-
         // Host three: its own, empty image: the disk is copied while the VM runs.
         QemuProcess three = start("host-3", diskB, true);
-        try (QmpClient c2 = connect(two); QmpClient c3 = connect(three)) {
-            System.out.println("\n[2/3] host-2 -> host-3, copy-storage: the disk moves too (" + diskA.getFileName() + " -> "
-                    + diskB.getFileName() + ", over NBD)");
-            int port = LoopbackPorts.freePair();
-            MigrationResult r = migrate("copy-storage", Migration.builder().source(c2).destination(c3)
-                    .uri(MigrationUri.tcp("127.0.0.1", port)).storage(Storage.copyAll()));
-            if (r == null || !healthy(c2, c3)) {
-                return 1;
-            }
-            if (!compare(diskA, diskB)) {
-                return 1;
-            }
-        } finally {
-            stop(two);
+        if (!copyHop(two, three, diskA, diskB)) {
+            return 1;
         }
-
-        // Host four: shared storage again, the stream encrypted with TLS.
-        Certificates.Authority ca = Certificates.authority(work.resolve("ca"), "qmp4j demo CA");
-        Path tls = ca.issueAll(work.resolve("tls"), List.of("localhost", "127.0.0.1"));
-        System.out.println("\ncertificates made in " + tls + " (CA, server and client, valid for a day)");
         QemuProcess four = start("host-4", diskB, true);
-        try (QmpClient c3 = connect(three); QmpClient c4 = connect(four)) {
-            System.out.println("[3/3] host-3 -> host-4, TLS-encrypted, 2 channels (both open " + diskB.getFileName() + ")");
-            MigrationResult r = migrate("TLS, multifd 2", Migration.builder().source(c3).destination(c4)
-                    .uri(MigrationUri.tcp("127.0.0.1", LoopbackPorts.freePair())).tls(TlsCredentials.of(tls)).multifd(2));
-            if (r == null || !healthy(c3, c4)) {
-                return 1;
-            }
-        } finally {
-            stop(three);
+        if (!tlsHop(three, four, diskB)) {
+            return 1;
         }
-        stop(four);
+        QemuProcess five = start("host-5", diskB, true);
+        if (!postcopyHop(four, five)) {
+            return 1;
+        }
+        stop(five);
 
         System.out.println();
         System.out.printf("%-16s %10s %10s %12s %12s%n", "migration", "total ms", "downtime", "RAM MiB", "disk MiB");
         table.forEach(System.out::println);
-        System.out.println("\nOK: three live migrations; the VM ran on every host with its memory intact, and its disk arrived"
+        System.out.println("\nOK: four live migrations; the VM ran on every host with its memory intact, and its disk arrived"
                 + " identical.");
         return 0;
+    }
+
+    private boolean sharedHop(QemuProcess one, QemuProcess two, Path diskA) throws Exception {
+        try (QmpClient c1 = connect(one); QmpClient c2 = connect(two)) {
+            TestGuest.GuestStatus s = waitForTicks(c1, 2);
+            System.out.println("guest on host-1: tick " + s.ticks() + ", " + s.pagesDirtied() + " pages dirtied, "
+                    + s.integrityErrors() + " integrity errors");
+            ConvergencePrediction p = predict(c1, 1L << 30);
+            System.out.println("dirty rate: " + rate.mebibytesPerSecond() + " MiB/s (guest set to " + RATE_MIBPS
+                    + "); at 1 GiB/s the model predicts: " + String.join("; ", p.advice()));
+
+            System.out.println("\n[1/4] host-1 -> host-2, shared storage (both open " + diskA.getFileName() + ")");
+            MigrationResult r = migrate("shared storage", Migration.builder().source(c1).destination(c2)
+                    .uri(MigrationUri.unix(two.socketPath("m1.sock"))).storage(Storage.shared()));
+            return r != null && healthy(c1, c2);
+        } finally {
+            stop(one);
+        }
+    }
+
+    private boolean copyHop(QemuProcess two, QemuProcess three, Path diskA, Path diskB) throws Exception {
+        try (QmpClient c2 = connect(two); QmpClient c3 = connect(three)) {
+            System.out.println("\n[2/4] host-2 -> host-3, copy-storage: the disk moves too (" + diskA.getFileName() + " -> "
+                    + diskB.getFileName() + ", over NBD)");
+            int port = LoopbackPorts.freePair();
+            MigrationResult r = migrate("copy-storage", Migration.builder().source(c2).destination(c3)
+                    .uri(MigrationUri.tcp("127.0.0.1", port)).storage(Storage.copyAll()));
+            return r != null && healthy(c2, c3) && compare(diskA, diskB);
+        } finally {
+            stop(two);
+        }
+    }
+
+    private boolean tlsHop(QemuProcess three, QemuProcess four, Path diskB) throws Exception {
+        // Shared storage again, the stream encrypted with TLS.
+        Certificates.Authority ca = Certificates.authority(work.resolve("ca"), "qmp4j demo CA");
+        Path tls = ca.issueAll(work.resolve("tls"), List.of("localhost", "127.0.0.1"));
+        System.out.println("\ncertificates made in " + tls + " (CA, server and client, valid for a day)");
+        try (QmpClient c3 = connect(three); QmpClient c4 = connect(four)) {
+            System.out.println("[3/4] host-3 -> host-4, TLS-encrypted, 2 channels (both open " + diskB.getFileName() + ")");
+            MigrationResult r = migrate("TLS, multifd 2", Migration.builder().source(c3).destination(c4)
+                    .uri(MigrationUri.tcp("127.0.0.1", LoopbackPorts.freePair())).tls(TlsCredentials.of(tls)).multifd(2));
+            return r != null && healthy(c3, c4);
+        } finally {
+            stop(three);
+        }
+    }
+
+    /** A link slower than the guest dirties: pre-copy never converges; post-copy after one pass finishes it. */
+    private boolean postcopyHop(QemuProcess four, QemuProcess five) throws Exception {
+        try (QmpClient c4 = connect(four); QmpClient c5 = connect(five)) {
+            long link = (long) HOT_LINK_MIBPS << 20;
+            ConvergencePrediction p = predict(c4, link);
+            System.out.println("\n[4/4] host-4 -> host-5, a hot guest: the link limited to " + HOT_LINK_MIBPS + " MiB/s, slower"
+                    + " than the guest dirties (" + rate.mebibytesPerSecond() + " MiB/s); post-copy after the first pass");
+            System.out.println("  the model: " + String.join("; ", p.advice()));
+            MigrationResult r = migrate("post-copy", Migration.builder().source(c4).destination(c5)
+                    .uri(MigrationUri.unix(five.socketPath("m4.sock"))).bandwidth(link).postcopy(Postcopy.afterPasses(1)));
+            if (r == null) {
+                return false;
+            }
+            PostcopyReport pc = r.postcopy().orElseThrow();
+            System.out.printf("  post-copy took %.1f s in all (%.1f s of pre-copy, %d pages asked for by the destination);"
+                    + " auto-converge was predicted to take %s%n", r.totalTime().toMillis() / 1000.0,
+                    pc.precopyTime().toMillis() / 1000.0, pc.requests(), p.autoConvergeTime()
+                            .map(t -> String.format("about %.0f s", t.toMillis() / 1000.0)).orElse("forever (it cannot converge)"));
+            return healthy(c4, c5);
+        } finally {
+            stop(four);
+        }
+    }
+
+    /** Measures the guest's dirty rate and asks the model about a link of {@code bandwidth}. */
+    private ConvergencePrediction predict(QmpClient c, long bandwidth) throws Exception {
+        rate = DirtyRateMeter.measure(c, Duration.ofSeconds(1)).get(20, TimeUnit.SECONDS);
+        long ram = c.execute(new QueryMemorySizeSummary()).get(5, TimeUnit.SECONDS).baseMemory();
+        return ConvergenceModel.predict(rate, ram, (long) WORKING_SET_MIB << 20, bandwidth, Duration.ofMillis(300));
     }
 
     private QemuProcess start(String name, Path disk, boolean incoming) {

@@ -20,11 +20,14 @@ import java.util.List;
  * @param requiredThrottlePercent the vCPU throttle that would make it converge at the given bandwidth (0 when not needed)
  * @param postcopy whether only post-copy (or suspending) can finish it: a throttle above 99 % would be needed
  * @param advice the reasoning, in sentences
+ * @param autoConvergeTime when auto-converge is what it needs: about how long it takes with
+ *                         QEMU's default throttle (20 %, then 10 % more per pass while the
+ *                         pass does not shrink), to compare with post-copy's one pass
  * @since 0.1
  */
 public record ConvergencePrediction(boolean converges, int passes, Duration totalTime, Duration expectedDowntime,
                                     long recommendedBandwidth, boolean autoConverge, int requiredThrottlePercent,
-                                    boolean postcopy, List<String> advice) {
+                                    boolean postcopy, List<String> advice, java.util.Optional<Duration> autoConvergeTime) {
 
     /** Copies the list. */
     public ConvergencePrediction {

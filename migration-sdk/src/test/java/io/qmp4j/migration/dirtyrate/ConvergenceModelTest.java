@@ -1,5 +1,6 @@
 package io.qmp4j.migration.dirtyrate;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,6 +30,17 @@ class ConvergenceModelTest {
         assertFalse(p.converges());
         assertTrue(p.recommendedBandwidth() >= 256L << 20, "recommends more bandwidth");
         assertTrue(p.autoConverge() && p.requiredThrottlePercent() > 0 && p.requiredThrottlePercent() <= 99, p.advice().toString());
+    }
+
+    @Test
+    void autoConvergeTimeCountsTheThrottleSteps() {
+        // The hot test guest: 256 MiB, 128 MiB dirtied at 256 MiB/s, a 48 MiB/s link: 85 % throttle, 7 steps past 20 %.
+        ConvergencePrediction p = ConvergenceModel.predict(rate(256), 256L << 20, 128L << 20, 48L << 20, Duration.ofMillis(300));
+        assertEquals(85, p.requiredThrottlePercent());
+        double expected = 256.0 / 48 + 8 * 128.0 / 48;
+        assertEquals(expected, p.autoConvergeTime().orElseThrow().toMillis() / 1000.0, 0.01);
+        assertTrue(ConvergenceModel.predict(rate(8), 256L << 20, 64L << 20, 1L << 30, Duration.ofMillis(300))
+                .autoConvergeTime().isEmpty(), "not when it converges");
     }
 
     @Test
