@@ -49,4 +49,13 @@ class BenchmarksIT {
     void orchestrationBenchmark() throws Exception {
         OrchestrationBenchmark.main(new String[] {"1", "128", "8"});
     }
+
+    @Test
+    void strategyBenchmark() throws Exception {
+        // Tiny: 16 MiB dirtied at 64 MiB/s over 12 MiB/s; each strategy completes and reports.
+        java.util.List<io.qmp4j.examples.bench.StrategyBenchmark.Figures> f =
+                io.qmp4j.examples.bench.StrategyBenchmark.run(128, 16, 64, 12);
+        org.junit.jupiter.api.Assertions.assertEquals(5, f.size());
+        f.forEach(x -> org.junit.jupiter.api.Assertions.assertTrue(x.totalMs() > 0, x.toString()));
+    }
 }
