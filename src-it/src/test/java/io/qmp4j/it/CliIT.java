@@ -127,6 +127,24 @@ class CliIT extends RealQemuCase {
     }
 
     @Test
+    void postcopyAfterPrecopyAndMigratePostcopy() throws Exception {
+        // No migration runs: migrate-postcopy says so, exit 1.
+        Cli.Run none = run("migrate-postcopy", "--qmp", src());
+        assertEquals(Qmp4jCli.EXIT_FAILED, none.exit(), none.out() + none.err());
+        assertTrue(none.err().contains("no pre-copy migration runs"), none.err());
+        // 64 MiB dirtied at 16 MiB/s over 8 MiB/s: pre-copy alone would not converge.
+        Cli.Run r = run("migrate", "--source", src(), "--dest", dst(), "--uri", "unix:" + qemus.dir().resolve("pc.sock"),
+                "--bandwidth", "8", "--postcopy-after-precopy", "--postcopy-bandwidth", "0", "--json");
+        assertEquals(0, r.exit(), r.out() + r.err());
+        JsonNode j = M.readTree(r.out());
+        assertEquals("completed", j.get("status").asText());
+        assertTrue(j.get("capabilities").get("postcopy-ram").asBoolean(), r.out());
+        assertTrue(j.get("postcopy").get("bytes").asLong() > 0, r.out());
+        assertEquals(0, j.get("parameters").get("max-postcopy-bandwidth").asLong(), r.out());
+        VmPair.awaitTicks(pair.dst, VmPair.status(pair.dst).ticks() + 1);
+    }
+
+    @Test
     void failedMigrationExitsOneWithWhatWasRolledBack() throws Exception {
         CompletableFuture<Cli.Run> f = CompletableFuture.supplyAsync(() -> run("migrate", "--source", src(), "--dest", dst(),
                 "--uri", "unix:" + qemus.dir().resolve("m.sock"), "--bandwidth", "8", "--json"));
