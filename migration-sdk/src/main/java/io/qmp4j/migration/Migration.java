@@ -99,6 +99,7 @@ public final class Migration {
         Duration stepTimeout = Duration.ofSeconds(30);
         Duration pollInterval = Duration.ofMillis(500);
         Duration stallTimeout = DEFAULT_STALL_TIMEOUT;
+        Duration reconnect = Duration.ZERO;
         Consumer<? super MigrationProgress> progressListener = p -> { };
 
         private Builder() {
@@ -341,6 +342,22 @@ public final class Migration {
                 throw new IllegalArgumentException("stallTimeout " + timeout + " is below 1 s");
             }
             this.stallTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * @param bound how long to keep trying to connect again to a monitor whose connection
+         *              dropped while the migration runs (a controller that lost its link): the
+         *              QEMUs' stream does not depend on it. Default zero: a lost monitor is taken
+         *              for a QEMU that went away, at once. A QEMU that really died is then taken
+         *              for gone only when the bound is over.
+         * @return this builder
+         */
+        public Builder reconnect(Duration bound) {
+            if (Objects.requireNonNull(bound, "bound").isNegative()) {
+                throw new IllegalArgumentException("reconnect bound " + bound + " is negative");
+            }
+            this.reconnect = bound;
             return this;
         }
 

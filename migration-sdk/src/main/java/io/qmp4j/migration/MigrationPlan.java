@@ -41,6 +41,7 @@ public final class MigrationPlan {
     private final Duration stepTimeout;
     private final Duration pollInterval;
     private final Duration stallTimeout;
+    private final Duration reconnect;
     private final Consumer<? super MigrationProgress> progressListener;
 
     MigrationPlan(Migration.Builder b) {
@@ -66,6 +67,7 @@ public final class MigrationPlan {
         this.stepTimeout = b.stepTimeout;
         this.pollInterval = b.pollInterval;
         this.stallTimeout = b.stallTimeout;
+        this.reconnect = b.reconnect;
         this.progressListener = b.progressListener;
     }
 
@@ -196,6 +198,11 @@ public final class MigrationPlan {
     /** @return how long the migration may make no progress before it is taken for stalled */
     public Duration stallTimeout() {
         return stallTimeout;
+    }
+
+    /** @return how long a lost monitor connection may take to come back (zero: not at all) */
+    public Duration reconnect() {
+        return reconnect;
     }
 
     /** @return the progress listener */

@@ -31,6 +31,7 @@ import java.util.Optional;
  * @param errorMessage what went wrong, for humans, if anything did
  * @param disks the disks a copy-storage migration copied: bytes and time of each mirror (empty otherwise)
  * @param postcopy what post-copy did, when the migration switched to it
+ * @param reconnects the monitor connections that dropped and were made again during the job, one line each
  * @since 0.1
  */
 public record MigrationResult(String job, Outcome outcome, Optional<FailureKind> failure, Duration totalTime, Duration downtime,
@@ -38,7 +39,7 @@ public record MigrationResult(String job, Outcome outcome, Optional<FailureKind>
                               MigrationParameters parameters, Map<String, Boolean> capabilities, MigrationLimits limits,
                               boolean timeoutActionTaken, List<String> rolledBack, List<String> notUndone,
                               Optional<String> errorClass, Optional<String> errorMessage, List<DiskCopy> disks,
-                              Optional<PostcopyReport> postcopy) {
+                              Optional<PostcopyReport> postcopy, List<String> reconnects) {
 
     /** Copies the collections. */
     public MigrationResult {
@@ -46,6 +47,7 @@ public record MigrationResult(String job, Outcome outcome, Optional<FailureKind>
         rolledBack = List.copyOf(rolledBack);
         notUndone = List.copyOf(notUndone);
         disks = List.copyOf(disks);
+        reconnects = List.copyOf(reconnects);
     }
 
     /** @return whether the VM now runs on the destination */

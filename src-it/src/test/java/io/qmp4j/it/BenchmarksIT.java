@@ -52,9 +52,9 @@ class BenchmarksIT {
 
     @Test
     void strategyBenchmark() throws Exception {
-        // Tiny: 16 MiB dirtied at 64 MiB/s over 12 MiB/s; each strategy completes and reports.
+        // Tiny: 8 MiB dirtied at 32 MiB/s over 8 MiB/s; each strategy completes and reports.
         java.util.List<io.qmp4j.examples.bench.StrategyBenchmark.Figures> f =
-                io.qmp4j.examples.bench.StrategyBenchmark.run(128, 16, 64, 12);
+                io.qmp4j.examples.bench.StrategyBenchmark.run(128, 8, 32, 8);
         org.junit.jupiter.api.Assertions.assertEquals(5, f.size());
         f.forEach(x -> org.junit.jupiter.api.Assertions.assertTrue(x.totalMs() > 0, x.toString()));
     }

@@ -214,4 +214,45 @@ class ReliabilityIT extends MigrationCase {
             assertNoStorageLeftovers(p.src, null);
         }
     }
+
+    @Test
+    void aDroppedMonitorConnectionIsMadeAgainAndTheMigrationCompletes() throws Exception {
+        int monitor = LoopbackPorts.freePair();
+        VmPair p = VmPair.start(qemus, resources, 512, 384, 8, true, b -> b,
+                b -> b.args("-qmp", "tcp:127.0.0.1:" + monitor + ",server=on,wait=off"), b -> b);
+        pairs.add(p);
+        VmPair.awaitTicks(p.src, 2);
+        try (SniffingProxy proxy = new SniffingProxy(monitor, "-")) {
+            // The controller reaches the source's monitor through the proxy; the stream goes straight.
+            io.qmp4j.core.QmpClient viaProxy = client(io.qmp4j.core.QmpEndpoint.tcp("127.0.0.1", proxy.port()),
+                    io.qmp4j.core.QmpClient.builder().name("src-via-proxy"));
+            viaProxy.connect().get(10, TimeUnit.SECONDS);
+            MigrationHandle h = startAndAwait(Migration.builder().source(viaProxy).destination(p.dst)
+                    .uri(MigrationUri.unix(qemus.dir().resolve("rc.sock"))).bandwidthMiBps(64).reconnect(Duration.ofSeconds(20)),
+                    pr -> pr.phase() == MigrationProgress.Phase.MIGRATING && pr.transferredBytes() > 32L << 20);
+            proxy.dropConnections();
+            MigrationResult r = h.completion().get(120, TimeUnit.SECONDS);
+            System.out.println("monitor connection dropped mid-migration: " + r.reconnects() + "; total " + r.totalTime().toMillis()
+                    + " ms");
+            assertEquals(1, r.reconnects().size(), r.reconnects().toString());
+            assertGuestHealthyOn(p);
+            assertNothingOfOurs(p.src, p.dst);
+        }
+    }
+
+    @Test
+    void withReconnectAQemuThatReallyDiedIsStillTakenForGoneOnceTheBoundIsOver() throws Exception {
+        VmPair p = pair();
+        MigrationHandle h = startAndAwait(Migration.builder().source(p.src).destination(p.dst)
+                        .uri(MigrationUri.unix(qemus.dir().resolve("rd.sock"))).bandwidthMiBps(64).reconnect(Duration.ofSeconds(2)),
+                pr -> pr.phase() == MigrationProgress.Phase.MIGRATING && pr.transferredBytes() > 32L << 20);
+        p.destination.signal("KILL");
+        long t0 = System.nanoTime();
+        MigrationException e = migrationFailure(h.completion(), 60);
+        System.out.printf("destination killed, reconnect bound 2 s: %s after %d ms%n", e.result().failure().orElseThrow(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+        assertEquals(MigrationResult.Outcome.FAILED, e.result().outcome());
+        assertEquals(RunState.RUNNING, p.src.execute(new QueryStatus()).get(5, TimeUnit.SECONDS).status(), "the source runs");
+        assertNoSdkObjects(p.src);
+    }
 }

@@ -80,9 +80,18 @@ final class SniffingProxy implements AutoCloseable {
         stalled = false;
     }
 
+    /** Resets every connection open now (RST), and goes on accepting new ones: a connection lost, not the host. */
+    void dropConnections() {
+        resetAll();
+    }
+
     /** Resets every connection (RST) and refuses new ones. */
     void reset() throws IOException {
         server.close();
+        resetAll();
+    }
+
+    private void resetAll() {
         synchronized (sockets) {
             for (Socket s : sockets) {
                 try {
@@ -92,6 +101,7 @@ final class SniffingProxy implements AutoCloseable {
                 }
                 closeQuietly(s);
             }
+            sockets.clear();
         }
     }
 

@@ -21,6 +21,7 @@ import io.qmp4j.migration.TlsCredentials;
 import io.qmp4j.testkit.hosts.Host;
 import io.qmp4j.testkit.hosts.TwoHosts;
 import io.qmp4j.testkit.qemu.HostTools;
+import io.qmp4j.testkit.qemu.QemuBuild;
 import io.qmp4j.testkit.qemu.QemuProcess;
 import io.qmp4j.testkit.qemu.TestGuest;
 import java.nio.file.Path;
@@ -226,6 +227,28 @@ class TwoHostsIT extends MigrationCase {
         System.out.printf("post-copy with link breaks: total %d ms, pre-copy %d ms, %d recoveries, %d ms paused%n",
                 r.totalTime().toMillis(), pc.precopyTime().toMillis(), pc.recoveries(), pc.pausedTime().toMillis());
         assertTrue(pc.recoveries() >= 1, "recovered at least once: " + pc);
+        assertGuestHealthyOn(p);
+        assertNothingOfOurs(p.src, p.dst);
+    }
+
+    @Test
+    void postcopyRecoveryOnQemu10() throws Exception {
+        // 10.0 passes through postcopy-recover-setup (new in 9.1) on its way back to postcopy-active.
+        QemuBuild q10 = QemuBuild.qemu10().orElseThrow(() -> new AssertionError("QEMU 10.0 is not installed: ./run-tests unpacks"
+                + " it into ~/.cache/qmp4j/qemu-10.0.2 and sets " + QemuBuild.QEMU10_ENV));
+        hosts.bandwidth(400);
+        VmPair p = pair(256, 128, 256, false, b -> b.build(q10), b -> b.build(q10));
+        MigrationHandle h = migration(p).postcopy(Postcopy.afterPasses(1).withRetryInterval(Duration.ofMillis(500)))
+                .stallTimeout(Duration.ofSeconds(2)).build().start();
+        awaitDestinationInPostcopy(h, p);
+        hosts.migrationLink(false);
+        Thread.sleep(5000);
+        hosts.migrationLink(true);
+        MigrationResult r = h.completion().get(120, TimeUnit.SECONDS);
+        PostcopyReport pc = r.postcopy().orElseThrow();
+        System.out.printf("QEMU 10.0, post-copy with a link break: total %d ms, %d recoveries, %d ms paused%n",
+                r.totalTime().toMillis(), pc.recoveries(), pc.pausedTime().toMillis());
+        assertTrue(pc.recoveries() >= 1, "recovered: " + pc);
         assertGuestHealthyOn(p);
         assertNothingOfOurs(p.src, p.dst);
     }

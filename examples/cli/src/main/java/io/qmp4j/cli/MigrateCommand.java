@@ -148,6 +148,10 @@ final class MigrateCommand implements Callable<Integer> {
             description = "for tls:HOST:PORT monitors: the CA and client certificate (default: ${DEFAULT-VALUE})")
     String qmpTlsDir;
 
+    @Option(names = "--reconnect", paramLabel = "SECONDS", description = "keep connecting again, this long, to a monitor whose"
+            + " connection drops during the migration (default 0: a lost monitor fails it)")
+    Long reconnect;
+
     @picocli.CommandLine.Mixin
     PostcopyOptions postcopyOptions = new PostcopyOptions();
 
@@ -201,6 +205,9 @@ final class MigrateCommand implements Callable<Integer> {
         b.storage(storage());
         tls().ifPresent(b::tls);
         postcopyOptions.postcopy().ifPresent(b::postcopy);
+        if (reconnect != null) {
+            b.reconnect(Duration.ofSeconds(reconnect));
+        }
         if (compressed) {
             int level = compLevel != null ? compLevel : 1;
             if (parallel) {
@@ -415,6 +422,7 @@ final class MigrateCommand implements Callable<Integer> {
         r.postcopy().ifPresent(p -> o.putObject("postcopy").put("precopy-time-ms", p.precopyTime().toMillis())
                 .put("requests", p.requests()).put("bytes", p.bytes()).put("recoveries", p.recoveries())
                 .put("paused-ms", p.pausedTime().toMillis()));
+        o.set("reconnects", Common.JSON.valueToTree(r.reconnects()));
         r.errorClass().ifPresent(c -> o.put("error-class", c));
         r.errorMessage().ifPresent(m -> o.put("error", m));
         return o;

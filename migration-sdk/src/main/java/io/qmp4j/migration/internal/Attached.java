@@ -104,8 +104,8 @@ final class Attached implements AttachedJob {
     public CompletableFuture<MigrationResult> resumePostcopy(MigrationUri uri, Duration linkWait) {
         return async(() -> {
             MigrationStatus s = qmp.call(Side.SOURCE, new QueryMigrate()).status();
-            if (s != MigrationStatus.POSTCOPY_PAUSED && s != MigrationStatus.POSTCOPY_RECOVER && s != MigrationStatus.POSTCOPY_ACTIVE
-                    && s != MigrationStatus.COMPLETED) {
+            boolean postcopy = s.qapiName() != null && s.qapiName().startsWith("postcopy-");
+            if (!postcopy && s != MigrationStatus.COMPLETED) {
                 throw new IllegalStateException("the migration of job " + info.job() + " is not in post-copy (the source's status is '"
                         + s + "'): nothing to resume");
             }
@@ -212,7 +212,7 @@ final class Attached implements AttachedJob {
         return new MigrationResult(info.job(), o, kind, Duration.ofMillis(m.totalTime() == null ? 0 : m.totalTime()),
                 Duration.ofMillis(m.downtime() == null ? 0 : m.downtime()), Optional.empty(), Duration.ZERO, 0, 0,
                 MigrationParameters.builder().build(), Map.of(), MigrationLimits.UNKNOWN, false, done, failed,
-                kind.map(FailureKind::errorClass), kind.map(k -> "aborted"), List.of(), Optional.empty());
+                kind.map(FailureKind::errorClass), kind.map(k -> "aborted"), List.of(), Optional.empty(), List.of());
     }
 
     private interface Work {

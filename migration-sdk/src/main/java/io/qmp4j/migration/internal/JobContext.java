@@ -16,6 +16,7 @@ final class JobContext {
     final Journal journal;
     final QemuUndoer undoer;
     final Progress progress;
+    final Reconnector reconnector;
 
     Settings settings;
     StorageCopy storage;
@@ -45,6 +46,7 @@ final class JobContext {
         this.journal = new Journal(store::save);
         this.undoer = new QemuUndoer(qmp);
         this.progress = new Progress(plan.progressListener(), this::disks);
+        this.reconnector = new Reconnector(qmp, plan.reconnect(), names.job());
         this.postcopy = plan.postcopyEnabled() ? new PostcopyState(plan.postcopy().orElse(null)) : null;
     }
 

@@ -7,7 +7,6 @@ import io.qmp4j.core.command.QueryMigrate;
 import io.qmp4j.core.command.QueryStatus;
 import io.qmp4j.core.command.RunState;
 import io.qmp4j.core.event.EventSubscription;
-import io.qmp4j.core.event.MigrationEvent;
 import io.qmp4j.migration.FailureKind;
 import io.qmp4j.migration.MigrationException;
 import io.qmp4j.migration.MigrationHandle;
@@ -22,7 +21,6 @@ import io.qmp4j.migration.TlsCredentials;
 import io.qmp4j.migration.check.Checks;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,7 +96,8 @@ public final class MigrationJob implements MigrationHandle, Runnable {
         QmpClient dst = ctx.plan.destination();
         try (CommandLock sl = src.lock(Checks.LIFECYCLE_COMMANDS, "a migration from this VM is running (job " + job() + ")");
              CommandLock dl = dst.lock(Checks.LIFECYCLE_COMMANDS, "a migration to this VM is running (job " + job() + ")");
-             EventSubscription srcEvents = src.events().subscribe(Set.of(MigrationEvent.NAME, "MIGRATION_PASS", "STOP", "RESUME"))) {
+             EventSubscription srcEvents = src.events().subscribe(Transfer.SOURCE_EVENTS);
+             Reconnector reconnects = ctx.reconnector) {
             ctx.qmp.locks(sl, dl);
             preflight();
             try {
@@ -162,13 +161,14 @@ public final class MigrationJob implements MigrationHandle, Runnable {
         setup.source();
         Transfer transfer = new Transfer(ctx);
         if (ctx.storage != null) {
-            transfer.mirrors();
+            new StoragePhase(ctx).run();
         }
         if (ctx.cancelRequested) {
             throw new Failure(FailureKind.CANCELLED, "cancelled before the migration started");
         }
         setup.start();
         transfer.run(srcEvents);
+        ctx.reconnector.ensureBoth();
         Completion c = new Completion(ctx);
         MigrationInfo info = c.finalStats();
         Journal.Report r = c.finish(ctx.sourceWasRunning && !ctx.operatorPaused);

@@ -23,8 +23,8 @@ import java.util.concurrent.TimeoutException;
  */
 final class Qmp {
 
-    private final QmpClient src;
-    private final QmpClient dst;
+    private volatile QmpClient src;
+    private volatile QmpClient dst;
     private final Duration step;
     private volatile CommandLock srcLock;
     private volatile CommandLock dstLock;
@@ -41,6 +41,17 @@ final class Qmp {
     void locks(CommandLock source, CommandLock destination) {
         this.srcLock = source;
         this.dstLock = destination;
+    }
+
+    /** A new connection to the same monitor took the place of a lost one (see {@link Reconnector}). */
+    void replace(Side side, QmpClient client, CommandLock lock) {
+        if (side == Side.SOURCE) {
+            src = client;
+            srcLock = lock;
+        } else {
+            dst = client;
+            dstLock = lock;
+        }
     }
 
     QmpClient client(Side side) {

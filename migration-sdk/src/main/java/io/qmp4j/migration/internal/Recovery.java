@@ -24,7 +24,7 @@ public final class Recovery {
     /** Statuses in which QEMU's migration is still in progress. */
     static final Set<MigrationStatus> ACTIVE = Set.of(MigrationStatus.SETUP, MigrationStatus.ACTIVE, MigrationStatus.PRE_SWITCHOVER,
             MigrationStatus.DEVICE, MigrationStatus.WAIT_UNPLUG, MigrationStatus.CANCELLING, MigrationStatus.POSTCOPY_ACTIVE,
-            MigrationStatus.POSTCOPY_PAUSED, MigrationStatus.POSTCOPY_RECOVER);
+            MigrationStatus.POSTCOPY_PAUSED, MigrationStatus.POSTCOPY_RECOVER, MigrationStatus.POSTCOPY_RECOVER_SETUP);
     /** Statuses in which {@code migrate_cancel} still undoes the migration. */
     static final Set<MigrationStatus> CANCELLABLE = Set.of(MigrationStatus.SETUP, MigrationStatus.ACTIVE,
             MigrationStatus.PRE_SWITCHOVER, MigrationStatus.DEVICE, MigrationStatus.WAIT_UNPLUG);
@@ -93,7 +93,8 @@ public final class Recovery {
         if (s == MigrationStatus.PRE_SWITCHOVER) {
             return JobInfo.State.PAUSED_BEFORE_SWITCHOVER;
         }
-        if (s == MigrationStatus.POSTCOPY_ACTIVE || s == MigrationStatus.POSTCOPY_PAUSED || s == MigrationStatus.POSTCOPY_RECOVER) {
+        if (s == MigrationStatus.POSTCOPY_ACTIVE || s == MigrationStatus.POSTCOPY_PAUSED || s == MigrationStatus.POSTCOPY_RECOVER
+                || s == MigrationStatus.POSTCOPY_RECOVER_SETUP) {
             return JobInfo.State.POSTCOPY;
         }
         if (ACTIVE.contains(s)) {

@@ -58,7 +58,7 @@ final class Results {
                 outcome == Outcome.COMPLETED ? guestPause() : Optional.empty(), Duration.ofMillis(info == null ? 0 : nz(info.setupTime())),
                 ram == null ? 0 : nz(ram.transferred()), Math.max(ctx.progress.current().pass(), ram == null ? 0 : nz(ram.dirtySyncCount())),
                 params, caps, s == null ? MigrationLimits.UNKNOWN : s.limits(), ctx.timeoutActionTaken, undone, notUndone,
-                errorClass, message, ctx.disks(), postcopy(ram));
+                errorClass, message, ctx.disks(), postcopy(ram), ctx.reconnector.reconnects());
     }
 
     private Optional<PostcopyReport> postcopy(MigrationInfo.MigrationStats ram) {

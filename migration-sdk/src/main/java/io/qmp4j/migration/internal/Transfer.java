@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
 final class Transfer {
 
     private static final Logger log = LoggerFactory.getLogger(Transfer.class);
+    /** The source's events the transfer follows. */
+    static final java.util.Set<String> SOURCE_EVENTS = java.util.Set.of(MigrationEvent.NAME, "MIGRATION_PASS", "STOP", "RESUME");
 
     private final JobContext ctx;
     private final Qmp qmp;
@@ -64,16 +66,42 @@ final class Transfer {
             ctx.postcopy.migrationStarted();
         }
         Waits.Next next = new Waits.Next(srcEvents);
-        while (true) {
-            Optional<QmpEvent> e = next.await(tickNanos);
-            if (e.isPresent()) {
-                onSourceEvent(e.get());
+        EventSubscription renewed = null;
+        try {
+            while (ctx.status != MigrationStatus.COMPLETED) {
+                try {
+                    Optional<QmpEvent> e = next.await(tickNanos);
+                    if (e.isPresent()) {
+                        onSourceEvent(e.get());
+                    }
+                    if (ctx.status != MigrationStatus.COMPLETED) {
+                        tick();
+                    }
+                } catch (Failure f) {
+                    Side back = ctx.reconnector.lost(f);
+                    if (back == null) {
+                        throw f;
+                    }
+                    if (back == Side.SOURCE) {
+                        renewed = resubscribe(renewed);
+                        next = new Waits.Next(renewed);
+                    }
+                    onStatus(qmp.call(Side.SOURCE, new QueryMigrate()).status()); // what the lost connection missed
+                }
             }
-            if (ctx.status == MigrationStatus.COMPLETED) {
-                return;
+        } finally {
+            if (renewed != null) {
+                renewed.close();
             }
-            tick();
         }
+    }
+
+    /** The source's events, on the connection that replaced a lost one. */
+    private EventSubscription resubscribe(EventSubscription old) {
+        if (old != null) {
+            old.close();
+        }
+        return qmp.client(Side.SOURCE).events().subscribe(SOURCE_EVENTS);
     }
 
     private void onSourceEvent(QmpEvent e) throws Failure {
@@ -110,7 +138,7 @@ final class Transfer {
                 pastNoReturn();
                 recover(false);
             }
-            case POSTCOPY_RECOVER, COMPLETED -> pastNoReturn();
+            case POSTCOPY_RECOVER, POSTCOPY_RECOVER_SETUP, COMPLETED -> pastNoReturn();
             case FAILED -> throw cancelSent ? cancelled() : new Failure(FailureKind.MIGRATION_FAILED,
                     "QEMU reports the migration failed: " + new Diagnosis(ctx).errorDesc());
             case CANCELLED -> throw cancelled();
@@ -154,6 +182,8 @@ final class Transfer {
         }
         if (!qmp.alive(Side.DESTINATION) && !ctx.pastNoReturn && !cancelSent) {
             destinationGone();
+        } else {
+            destinationGoneNanos = 0;
         }
         if (checkPause) {
             checkPause = false;
@@ -270,34 +300,5 @@ final class Transfer {
         }
         return new Failure(FailureKind.CANCELLED_ELSEWHERE, "the migration was cancelled by another client of the source"
                 + " (migrate_cancel)");
-    }
-
-    /** The storage phase: mirrors every copied disk until all are in sync (READY). */
-    void mirrors() throws Failure {
-        ctx.phase(Phase.STORAGE);
-        ctx.storage.startMirrors();
-        StallDetector mirrorStall = new StallDetector(ctx.plan.stallTimeout());
-        try (EventSubscription jobs = qmp.client(Side.SOURCE).events()
-                .subscribe(java.util.Set.of("BLOCK_JOB_READY", "JOB_STATUS_CHANGE", "BLOCK_JOB_ERROR"))) {
-            Waits.Next next = new Waits.Next(jobs);
-            while (true) {
-                if (ctx.cancelRequested) {
-                    throw new Failure(FailureKind.CANCELLED, "cancelled while copying the disks");
-                }
-                if (!qmp.alive(Side.DESTINATION)) {
-                    throw new Failure(FailureKind.DESTINATION_GONE, "the destination QEMU went away while the disks were copied");
-                }
-                boolean ready = ctx.storage.poll();
-                ctx.progress.phase(Phase.STORAGE, MigrationStatus.NONE);
-                if (ready) {
-                    return;
-                }
-                if (mirrorStall.stalled(ctx.storage.copiedBytes(), true)) {
-                    throw new Failure(FailureKind.STALLED, "the disks' mirrors copied nothing for " + mirrorStall.seconds()
-                            + " s: the network to the destination's NBD server seems interrupted");
-                }
-                next.await(tickNanos);
-            }
-        }
     }
 }

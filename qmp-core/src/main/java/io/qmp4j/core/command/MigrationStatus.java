@@ -26,6 +26,8 @@ public enum MigrationStatus {
     POSTCOPY_PAUSED("postcopy-paused"),
     /** {@code postcopy-recover} */
     POSTCOPY_RECOVER("postcopy-recover"),
+    /** {@code postcopy-recover-setup}: a post-copy recovery connecting (QEMU 9.1 and later) */
+    POSTCOPY_RECOVER_SETUP("postcopy-recover-setup"),
     /** {@code completed} */
     COMPLETED("completed"),
     /** {@code failed} */
