@@ -20,11 +20,13 @@ import java.util.List;
  * @param cpuThrottlePercent auto-converge's current throttle
  * @param elapsed time since the migration started
  * @param disks the mirrors of a copy-storage migration, one per copied disk (empty otherwise)
+ * @param postcopyRequests in post-copy: pages the destination has asked for because its VM touched them
  * @since 0.1
  */
 public record MigrationProgress(Phase phase, MigrationStatus status, long pass, long transferredBytes, long remainingBytes,
                                 long totalBytes, long dirtyBytesPerSecond, long throughputBytesPerSecond,
-                                Duration expectedDowntime, int cpuThrottlePercent, Duration elapsed, List<DiskCopy> disks) {
+                                Duration expectedDowntime, int cpuThrottlePercent, Duration elapsed, List<DiskCopy> disks,
+                                long postcopyRequests) {
 
     /** Copies the list. */
     public MigrationProgress {

@@ -37,7 +37,17 @@ class PostcopyIT extends MigrationCase {
     @Test
     void aGuestFasterThanTheLinkFinishesWithPostcopyAfterTheFirstPass() throws Exception {
         VmPair p = hotPair();
-        MigrationResult r = migration(p).postcopy(Postcopy.afterPasses(1)).build().start().completion().get(120, TimeUnit.SECONDS);
+        java.util.List<io.qmp4j.migration.MigrationProgress> inPostcopy = new java.util.concurrent.CopyOnWriteArrayList<>();
+        MigrationResult r = migration(p).postcopy(Postcopy.afterPasses(1)).pollInterval(java.time.Duration.ofMillis(100))
+                .progressListener(pr -> {
+                    if (pr.phase() == io.qmp4j.migration.MigrationProgress.Phase.POSTCOPY) {
+                        inPostcopy.add(pr);
+                    }
+                }).build().start().completion().get(120, TimeUnit.SECONDS);
+        assertTrue(!inPostcopy.isEmpty(), "progress reported the post-copy phase");
+        io.qmp4j.migration.MigrationProgress last = inPostcopy.get(inPostcopy.size() - 1);
+        System.out.println("last post-copy progress: " + (last.remainingBytes() >> 20) + " MiB remaining, "
+                + last.postcopyRequests() + " pages asked for by the destination");
         PostcopyReport pc = r.postcopy().orElseThrow(() -> new AssertionError("no post-copy report: " + r));
         System.out.printf("post-copy after the first pass: total %d ms (pre-copy %d ms), downtime %d ms, %d pages requested,"
                 + " %d MiB in post-copy%n", r.totalTime().toMillis(), pc.precopyTime().toMillis(), r.downtime().toMillis(),

@@ -59,6 +59,8 @@ public final class ProgressPrinter {
                     p.throughputBytesPerSecond() >> 20, p.remainingBytes() >> 20,
                     p.dirtyBytesPerSecond() > 0 ? (p.dirtyBytesPerSecond() >> 20) + " MiB/s" : "not yet known",
                     p.expectedDowntime().isZero() ? "not yet known" : p.expectedDowntime().toMillis() + " ms");
+            case POSTCOPY -> String.format("post-copy %5.1f %%  %d MiB/s  remaining %d MiB  pages asked for by the destination %d",
+                    p.percent(), p.throughputBytesPerSecond() >> 20, p.remainingBytes() >> 20, p.postcopyRequests());
             case STORAGE -> String.format("disks     %5.1f %% %s", p.storagePercent(), String.join("  ", p.disks().stream()
                     .map(d -> String.format("%s %d/%d MiB%s", d.disk(), d.copiedBytes() >> 20, d.totalBytes() >> 20,
                             d.ready() ? " ready" : "")).toList()));

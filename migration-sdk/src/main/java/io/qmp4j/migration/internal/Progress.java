@@ -35,7 +35,7 @@ final class Progress {
         this.listener = listener;
         this.disks = disks;
         this.current = new MigrationProgress(Phase.PREFLIGHT, MigrationStatus.NONE, 0, 0, 0, 0, 0, 0, Duration.ZERO, 0,
-                Duration.ZERO, List.of());
+                Duration.ZERO, List.of(), 0);
     }
 
     MigrationProgress current() {
@@ -52,7 +52,7 @@ final class Progress {
         MigrationProgress p = current;
         publish(new MigrationProgress(phase, status, pass, p.transferredBytes(), p.remainingBytes(), p.totalBytes(),
                 p.dirtyBytesPerSecond(), p.throughputBytesPerSecond(), p.expectedDowntime(), p.cpuThrottlePercent(), elapsed(),
-                disks.get()));
+                disks.get(), p.postcopyRequests()));
     }
 
     /** A {@code query-migrate} sample. */
@@ -77,7 +77,8 @@ final class Progress {
         long qemuRate = nz(ram.dirtyPagesRate()) * pageSize;
         publish(new MigrationProgress(phase, status, sync, nz(ram.transferred()), nz(ram.remaining()), nz(ram.total()),
                 qemuRate > 0 ? qemuRate : estimatedDirtyRate, ram.mbps() == null ? 0 : (long) (ram.mbps() * 1_000_000 / 8),
-                Duration.ofMillis(nz(i.expectedDowntime())), (int) nz(i.cpuThrottlePercentage()), elapsed(), disks.get()));
+                Duration.ofMillis(nz(i.expectedDowntime())), (int) nz(i.cpuThrottlePercentage()), elapsed(), disks.get(),
+                nz(ram.postcopyRequests())));
     }
 
     private void publish(MigrationProgress p) {
