@@ -113,8 +113,8 @@ public final class TestGuest {
      * @return the builder
      */
     public static QemuProcess.Builder boot(QemuProcess.Builder builder, Path cacheDir, int workingSetMiB, int rateMiBps, boolean fill) {
-        // qboot, not SeaBIOS: under nested KVM SeaBIOS takes ~5 s to reach the kernel (most of it
-        // write-protecting its shadow with the chipset's PAM registers, each a memory-slot change),
+        // qboot, not SeaBIOS: under nested KVM SeaBIOS takes ~5.4 s to reach the kernel (2.7 s of
+        // it where it write-protects its shadow through the PAM registers, by its debug log),
         // qboot a fraction of a second; both QEMUs (7.2 and 10.0) ship it, 64 KiB each.
         return builder.args("-bios", "qboot.rom", "-kernel", kernel(cacheDir).toString(),
                 "-append", "mb=" + workingSetMiB + " rate=" + rateMiBps + (fill ? " fill=1" : ""));
