@@ -86,7 +86,7 @@ public final class TwoHosts implements AutoCloseable {
         String id = HexFormat.of().toHexDigits((short) r.nextInt());
         TwoHosts t;
         try {
-            t = new TwoHosts(id, 100 + r.nextInt(150), HostTools.ownerOnlyDirectory(workDir));
+            t = new TwoHosts(id, freeNet(r), HostTools.ownerOnlyDirectory(workDir));
         } catch (IOException e) {
             throw new IllegalStateException("cannot create the two-host topology: " + e.getMessage(), e);
         }
@@ -97,6 +97,52 @@ public final class TwoHosts implements AutoCloseable {
             t.close();
             throw new IllegalStateException("cannot create the two-host topology: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A second octet N such that no address of this machine, and no route narrower than a /15
+     * (e.g. a CI runner's own 10.x network), is in 10.N.0.0/16: the management links' routes live
+     * in the root namespace and must not shadow those. A broad route (10.0.0.0/8) loses only the
+     * topology's three /24s while it exists.
+     */
+    private static int freeNet(SecureRandom r) throws IOException {
+        String used;
+        try {
+            Process p = new ProcessBuilder("sh", "-c", "ip -4 -o addr show; ip -4 route show table all").redirectErrorStream(true)
+                    .start();
+            used = new String(p.getInputStream().readAllBytes());
+            p.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+        java.util.Set<Integer> taken = taken(used);
+        for (int attempt = 0; attempt < 500; attempt++) {
+            int n = 100 + r.nextInt(150);
+            if (!taken.contains(n)) {
+                return n;
+            }
+        }
+        throw new IOException("no free 10.N.0.0/16 for the two-host topology: 10.100-249 are all in use here");
+    }
+
+    private static final java.util.regex.Pattern TEN = java.util.regex.Pattern.compile(
+            "\\b10\\.(\\d{1,3})\\.\\d{1,3}\\.\\d{1,3}(?:/(\\d{1,2}))?");
+
+    /**
+     * @param ipOutput what {@code ip -4 -o addr show} and {@code ip -4 route show table all} print
+     * @return the second octets of every 10.x address, and of every 10.x route of /16 or narrower, in it
+     */
+    static java.util.Set<Integer> taken(String ipOutput) {
+        java.util.Set<Integer> taken = new java.util.HashSet<>();
+        java.util.regex.Matcher m = TEN.matcher(ipOutput);
+        while (m.find()) {
+            int len = m.group(2) == null ? 32 : Integer.parseInt(m.group(2));
+            if (len >= 16) {
+                taken.add(Integer.parseInt(m.group(1)));
+            }
+        }
+        return taken;
     }
 
     private void build() throws Exception {
