@@ -18,6 +18,11 @@ import org.slf4j.LoggerFactory;
  * busy), then, until the link is back or the wait is over, {@code migrate-recover} on the
  * destination (out of band) and {@code migrate resume=true} on the source. A post-copy
  * migration is never cancelled: when the wait is over, both stay paused and the failure says so.
+ *
+ * <p>Not handled: a link that breaks after the source switched but before the destination
+ * received the device state. The destination is then still in pre-copy ({@code active}), QEMU
+ * 7.2 refuses {@code migrate-pause} there, and it fails its incoming migration when the link
+ * returns; the attempts here cannot resume it, and the failure reports the paused source.
  */
 final class PostcopyRecovery {
 
