@@ -234,8 +234,7 @@ class TwoHostsIT extends MigrationCase {
     @Test
     void postcopyRecoveryOnQemu10() throws Exception {
         // 10.0 passes through postcopy-recover-setup (new in 9.1) on its way back to postcopy-active.
-        QemuBuild q10 = QemuBuild.qemu10().orElseThrow(() -> new AssertionError("QEMU 10.0 is not installed: ./run-tests unpacks"
-                + " it into ~/.cache/qmp4j/qemu-10.0.2 and sets " + QemuBuild.QEMU10_ENV));
+        QemuBuild q10 = qemu10();
         hosts.bandwidth(400);
         VmPair p = pair(256, 128, 256, false, b -> b.build(q10), b -> b.build(q10));
         MigrationHandle h = migration(p).postcopy(Postcopy.afterPasses(1).withRetryInterval(Duration.ofMillis(500)))

@@ -41,11 +41,6 @@ class UpgradeIT extends MigrationCase {
     /** The machine type both ends of a cross-version migration must share. */
     private static final String MACHINE_72 = "pc-q35-7.2";
 
-    private static QemuBuild qemu10() {
-        return QemuBuild.qemu10().orElseThrow(() -> new AssertionError("QEMU 10.0 is not installed: ./run-tests unpacks it into"
-                + " ~/.cache/qmp4j/qemu-10.0.2 and sets " + QemuBuild.QEMU10_ENV));
-    }
-
     private static UnaryOperator<QemuProcess.Builder> on(QemuBuild b) {
         return x -> x.build(b);
     }

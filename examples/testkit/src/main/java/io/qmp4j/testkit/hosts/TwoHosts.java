@@ -108,10 +108,7 @@ public final class TwoHosts implements AutoCloseable {
     private static int freeNet(SecureRandom r) throws IOException {
         String used;
         try {
-            Process p = new ProcessBuilder("sh", "-c", "ip -4 -o addr show; ip -4 route show table all").redirectErrorStream(true)
-                    .start();
-            used = new String(p.getInputStream().readAllBytes());
-            p.waitFor();
+            used = HostTools.run("ip", "-4", "-o", "addr", "show") + HostTools.run("ip", "-4", "route", "show", "table", "all");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException(e);
@@ -271,9 +268,7 @@ public final class TwoHosts implements AutoCloseable {
 
     /** @return whether {@code ip netns} still lists a namespace of this topology */
     public boolean leftBehind() throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("ip", "netns", "list").redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        p.waitFor();
+        String out = HostTools.run("ip", "netns", "list");
         return namespaces().stream().anyMatch(out::contains) || Files.exists(Path.of("/run/netns", a.netns()));
     }
 }

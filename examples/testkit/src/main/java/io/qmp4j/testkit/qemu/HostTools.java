@@ -19,18 +19,20 @@ public final class HostTools {
     }
 
     /**
-     * Runs a tool ({@code qemu-img}, {@code qemu-io}) and requires it to succeed within 60 s.
+     * Runs a tool ({@code qemu-img}, {@code qemu-io}, {@code ip}) and requires it to succeed within 60 s.
      *
      * @param cmd the command line
+     * @return what it printed (stdout and stderr)
      * @throws IllegalStateException with the tool's output when it fails
      */
-    public static void run(String... cmd) throws IOException, InterruptedException {
+    public static String run(String... cmd) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
             p.destroyForcibly();
             throw new IllegalStateException(String.join(" ", cmd) + " failed: " + out);
         }
+        return out;
     }
 
     /**
