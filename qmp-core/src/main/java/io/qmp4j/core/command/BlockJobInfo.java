@@ -18,12 +18,16 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param autoFinalize whether it finalizes by itself
  * @param autoDismiss whether it is dismissed by itself
  * @param error the error that ended it, or {@code null}
+ * @param activelySynced a mirror's: whether every guest write now reaches the target as it is
+ *                       made (a READY {@code write-blocking} mirror with nothing left to copy);
+ *                       {@code null} from QEMUs before 8.2 and for other job types
  * @since 0.1
  */
 public record BlockJobInfo(String type, String device, long len, long offset, boolean busy, boolean paused, long speed,
                            @JsonProperty("io-status") String ioStatus, boolean ready, @JsonProperty("status") String statusName,
                            @JsonProperty("auto-finalize") boolean autoFinalize,
-                           @JsonProperty("auto-dismiss") boolean autoDismiss, String error) {
+                           @JsonProperty("auto-dismiss") boolean autoDismiss, String error,
+                           @JsonProperty("actively-synced") Boolean activelySynced) {
 
     /** @return the job state */
     public JobStatus status() {
