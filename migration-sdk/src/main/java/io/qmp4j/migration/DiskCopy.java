@@ -14,10 +14,15 @@ import java.time.Duration;
  * @param totalBytes the mirror's current estimate of the work, bytes
  * @param ready whether the mirror is in sync (it then follows guest writes until switchover)
  * @param elapsed time since the mirror started
+ * @param writeBlocking whether guest writes reach the destination as they are made
+ *                      ({@code write-blocking}): asked for with {@link Storage.Copy#writeBlocking(boolean)},
+ *                      or switched to once the mirror was in sync, where the source QEMU can
+ *                      ({@code block-job-change}, QEMU 8.2 and newer); {@code false}: the mirror
+ *                      copies them in the background and at the switchover
  * @since 0.1
  */
 public record DiskCopy(String disk, String sourceFile, String destinationFile, long copiedBytes, long totalBytes, boolean ready,
-                       Duration elapsed) {
+                       Duration elapsed, boolean writeBlocking) {
 
     /** @return the share copied, 0 to 100 */
     public double percent() {

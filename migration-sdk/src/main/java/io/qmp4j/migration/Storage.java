@@ -79,8 +79,15 @@ public sealed interface Storage permits Storage.Shared, Storage.Copy {
      *                  migration stream); empty means the same address
      * @param mirrorSpeed the speed limit of each mirror, bytes per second (0: none)
      * @param writeBlocking whether guest writes are copied synchronously ({@code copy-mode:
-     *                      write-blocking}), so that the mirror converges even when the guest
-     *                      writes faster than the link
+     *                      write-blocking}) from the start, so that the mirror converges even when
+     *                      the guest writes faster than the link (each guest write then waits for
+     *                      the destination). When false (the default), the mirror copies in the
+     *                      background until it is in sync, and then, where the source QEMU has
+     *                      {@code block-job-change} (8.2 and newer), is switched to write-blocking
+     *                      and the RAM waits until QEMU reports it {@code actively-synced}; on
+     *                      older QEMUs (7.2) it stays in the background, and what the guest wrote
+     *                      that the mirror has not copied yet is copied at the switchover, the
+     *                      guest paused. {@link DiskCopy#writeBlocking()} says which it was.
      */
     record Copy(List<String> disks, Optional<MigrationUri> nbd, Optional<MigrationUri> nbdListen, long mirrorSpeed,
                 boolean writeBlocking) implements Storage {

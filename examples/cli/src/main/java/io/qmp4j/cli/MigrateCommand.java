@@ -418,7 +418,8 @@ final class MigrateCommand implements Callable<Integer> {
         o.set("not-undone", Common.JSON.valueToTree(r.notUndone()));
         var disks = o.putArray("disks");
         r.disks().forEach(d -> disks.addObject().put("disk", d.disk()).put("source", d.sourceFile())
-                .put("destination", d.destinationFile()).put("copied-bytes", d.copiedBytes()).put("time-ms", d.elapsed().toMillis()));
+                .put("destination", d.destinationFile()).put("copied-bytes", d.copiedBytes()).put("time-ms", d.elapsed().toMillis())
+                .put("write-blocking", d.writeBlocking()));
         r.postcopy().ifPresent(p -> o.putObject("postcopy").put("precopy-time-ms", p.precopyTime().toMillis())
                 .put("requests", p.requests()).put("bytes", p.bytes()).put("recoveries", p.recoveries())
                 .put("paused-ms", p.pausedTime().toMillis()));

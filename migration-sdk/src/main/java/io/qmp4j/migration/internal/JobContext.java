@@ -24,8 +24,12 @@ final class JobContext {
     boolean sourceWasRunning;
     /** Someone else paused the source during the migration: it stays paused, and so does the destination. */
     volatile boolean operatorPaused;
+    /** This job sent {@code migrate-incoming} to the destination (whether or not it succeeded). */
+    boolean incomingAttempted;
     /** This job made the destination listen ({@code migrate-incoming} succeeded). */
     boolean incomingStarted;
+    /** The destination was asked not to exit when its incoming migration fails ({@code exit-on-error: false}, QEMU 9.1+). */
+    boolean destinationStaysOnError;
     /** {@code migrate} was accepted by the source. */
     volatile boolean migrateSent;
     /** State began to flow to the destination (the source reported the migration active). */

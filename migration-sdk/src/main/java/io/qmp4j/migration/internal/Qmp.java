@@ -9,8 +9,10 @@ import io.qmp4j.core.QmpCommandException;
 import io.qmp4j.core.QmpDisconnectedException;
 import io.qmp4j.core.QmpState;
 import io.qmp4j.core.QmpStateException;
+import io.qmp4j.core.schema.QmpSchema;
 import io.qmp4j.migration.FailureKind;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -70,6 +72,30 @@ final class Qmp {
 
     Duration step() {
         return step;
+    }
+
+    /**
+     * @return whether that QEMU's schema has the command; {@code fallback} when the schema could
+     *         not be read within the step timeout
+     */
+    boolean hasCommand(Side side, String command, boolean fallback) {
+        return schema(side).map(s -> s.hasCommand(command)).orElse(fallback);
+    }
+
+    /** @return whether that QEMU's command takes the argument; {@code fallback} when the schema could not be read */
+    boolean takesArgument(Side side, String command, String argument, boolean fallback) {
+        return schema(side).map(s -> s.commandTakesArgument(command, argument)).orElse(fallback);
+    }
+
+    private Optional<QmpSchema> schema(Side side) {
+        try {
+            return Optional.of(client(side).schema().get(step.toMillis(), TimeUnit.MILLISECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } catch (ExecutionException | TimeoutException e) {
+            return Optional.empty();
+        }
     }
 
     <R> R call(Side side, QmpCommand<R> command) throws Failure {

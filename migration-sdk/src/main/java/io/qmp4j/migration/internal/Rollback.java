@@ -3,6 +3,7 @@ package io.qmp4j.migration.internal;
 import io.qmp4j.core.command.Cont;
 import io.qmp4j.core.command.MigrateCancel;
 import io.qmp4j.core.command.MigrationInfo;
+import io.qmp4j.core.command.MigrationStatus;
 import io.qmp4j.core.command.QueryMigrate;
 import io.qmp4j.core.command.QueryStatus;
 import io.qmp4j.core.command.Quit;
@@ -19,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * Undoes a job that failed or was cancelled: cancels QEMU's migration if it still runs, runs the
  * journal in reverse (each step attempted even when one before failed), resumes the source if
  * the migration left it paused, and tells the destination to quit only when it is this job's
- * incoming QEMU and state had begun to flow to it (or its VM died with the source).
+ * incoming QEMU and state had begun to flow to it (or its VM died with the source, or its
+ * incoming migration failed: a QEMU 9.1+ destination asked not to exit on that error cannot take
+ * another one).
  */
 final class Rollback {
 
@@ -43,11 +46,12 @@ final class Rollback {
         ctx.progress.phase(Phase.ROLLING_BACK, ctx.status);
         Optional<MigrationInfo> info = cancel();
         boolean quit = ctx.plan.onFailure() == DestinationPolicy.QUIT && destinationWasWaiting && qmp.has(Side.DESTINATION)
-                && (ctx.stateFlowed || !qmp.alive(Side.SOURCE));
+                && (ctx.stateFlowed || !qmp.alive(Side.SOURCE) || Diagnosis.incomingFailed(ctx));
         Journal.Report r = ctx.journal.undo(u -> qmp.alive(u.side()) && !(quit && u.side() == Side.DESTINATION), ctx.undoer);
         done.addAll(r.done());
         failed.addAll(r.failed());
         resumeSource();
+        stuckIncoming();
         if (quit) {
             quitDestination();
             ctx.store.drop(Side.DESTINATION);
@@ -100,6 +104,26 @@ final class Rollback {
             }
         } catch (Failure e) {
             failed.add("could not resume the source VM: " + e.getMessage());
+        }
+    }
+
+    /**
+     * QEMU 10.0 leaves a destination whose {@code migrate-incoming} failed (a port in use) in the
+     * incoming state {@code setup}, and refuses every later {@code migrate-incoming} ("Illegal
+     * migration incoming state"); 7.2 went back to waiting. Nothing can undo that: said plainly.
+     */
+    private void stuckIncoming() {
+        if (!ctx.incomingAttempted || ctx.incomingStarted || !qmp.alive(Side.DESTINATION)) {
+            return;
+        }
+        try {
+            if (qmp.call(Side.DESTINATION, new QueryMigrate()).status() == MigrationStatus.SETUP) {
+                failed.add("the destination QEMU cannot take another incoming migration: after its migrate-incoming failed,"
+                        + " it stays in the incoming state 'setup' (QEMU 10.0 does; 7.2 went back to waiting); start a new"
+                        + " destination QEMU");
+            }
+        } catch (Failure e) {
+            log.debug("query-migrate on the destination: {}", e.getMessage());
         }
     }
 

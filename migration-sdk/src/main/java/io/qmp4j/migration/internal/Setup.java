@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The changes that prepare a migration, each journalled before it is made: on the destination
@@ -38,14 +37,7 @@ final class Setup {
         tlsObjects(Side.DESTINATION);
         parameters(Side.DESTINATION, s.destinationParameters());
         if (ctx.storage != null) {
-            boolean exports;
-            try {
-                exports = qmp.client(Side.DESTINATION).schema().get(qmp.step().toMillis(), TimeUnit.MILLISECONDS)
-                        .hasCommand("block-export-add");
-            } catch (Exception e) {
-                exports = true;
-            }
-            ctx.storage.prepareDestination(exports);
+            ctx.storage.prepareDestination(qmp.hasCommand(Side.DESTINATION, "block-export-add", true));
         }
     }
 
@@ -58,7 +50,14 @@ final class Setup {
 
     /** The destination listens; then the source connects. */
     void start() throws Failure {
-        qmp.call(Side.DESTINATION, new MigrateIncoming(ctx.plan.listenUri().uri()));
+        MigrateIncoming incoming = new MigrateIncoming(ctx.plan.listenUri().uri());
+        if (qmp.takesArgument(Side.DESTINATION, "migrate-incoming", "exit-on-error", false)) {
+            // QEMU 9.1+: a failed incoming migration leaves the destination running, its reason readable.
+            incoming = incoming.withExitOnError(false);
+            ctx.destinationStaysOnError = true;
+        }
+        ctx.incomingAttempted = true;
+        qmp.call(Side.DESTINATION, incoming);
         ctx.incomingStarted = true;
         ctx.store.destinationFlags(ctx.sourceWasRunning, true);
         qmp.call(Side.SOURCE, new Migrate(ctx.plan.uri().uri()));

@@ -2,6 +2,7 @@ package io.qmp4j.migration.internal;
 
 import io.qmp4j.core.command.BlockExportAdd;
 import io.qmp4j.core.command.BlockJobCancel;
+import io.qmp4j.core.command.BlockJobChange;
 import io.qmp4j.core.command.BlockJobInfo;
 import io.qmp4j.core.command.BlockdevAdd;
 import io.qmp4j.core.command.BlockdevDel;
@@ -38,6 +39,15 @@ import org.slf4j.LoggerFactory;
  * job per disk; at {@code pre-switchover} each READY mirror is cancelled (a READY mirror that is
  * cancelled completes with the target in sync), dismissed and its node deleted. Every change
  * goes through the job's journal, which undoes exactly what was done.
+ *
+ * <p>A mirror in the default {@code background} mode is switched to {@code write-blocking} once
+ * it is in sync, where the source QEMU has {@code block-job-change} (8.2 and newer, as Proxmox VE
+ * does), and the disks count as in sync only when QEMU reports the mirror {@code actively-synced}:
+ * from then on every guest write reaches the destination before it completes, so a guest
+ * writing faster than the link cannot pull the disks apart while the RAM moves. Without the
+ * command (QEMU 7.2) the mirror stays in background mode: what the guest writes after the mirror
+ * is in sync is copied as the mirror catches up, and what is left at the switchover is copied
+ * then, with the guest paused (it adds to the downtime).
  */
 final class StorageCopy {
 
@@ -50,6 +60,8 @@ final class StorageCopy {
     private final SocketAddress nbdListen;
     private final List<Mirror> mirrors = new ArrayList<>();
     private final Tls tls;
+    /** The source QEMU can switch a running mirror to write-blocking ({@code block-job-change}). */
+    private boolean switchable;
 
     /** The TLS of the NBD connections: the credentials' id on each side, the destination's authz, the name to check. */
     record Tls(String creds, String authz, String hostname) {
@@ -109,6 +121,7 @@ final class StorageCopy {
 
     /** Source: an NBD client node and a mirror job per disk. */
     void startMirrors() throws Failure {
+        switchable = qmp.hasCommand(Side.SOURCE, "block-job-change", false);
         for (Mirror m : mirrors) {
             BlockdevAdd node = BlockdevAdd.nbd(m.id, nbd, m.id, tls == null ? null : tls.creds()).withOption("read-only", false);
             if (tls != null && tls.hostname() != null) {
@@ -124,6 +137,7 @@ final class StorageCopy {
             }
             if (copy.writeBlocking()) {
                 b.copyMode(MirrorCopyMode.WRITE_BLOCKING);
+                m.writeBlocking = true;
             }
             m.startNanos = System.nanoTime();
             m.job = Undo.mirror(m.id, m.pair.source().id());
@@ -163,9 +177,33 @@ final class StorageCopy {
                 log.debug("mirror of {} is in sync after {} ms ({} bytes)", m.pair.source().id(),
                         TimeUnit.NANOSECONDS.toMillis(m.readyNanos - m.startNanos), j.offset());
             }
-            allReady &= j.ready();
+            allReady &= inSync(m, j);
         }
         return allReady;
+    }
+
+    /**
+     * @return whether the mirror is in sync: READY, and {@code actively-synced} where QEMU reports
+     *         it for a write-blocking mirror; switches a READY background mirror to write-blocking
+     *         where QEMU can
+     */
+    private boolean inSync(Mirror m, BlockJobInfo j) throws Failure {
+        if (!j.ready()) {
+            return false;
+        }
+        if (!m.writeBlocking && switchable) {
+            try {
+                qmp.call(Side.SOURCE, BlockJobChange.mirrorCopyMode(m.id, MirrorCopyMode.WRITE_BLOCKING));
+                m.writeBlocking = true;
+                log.debug("mirror of {} is in sync: switched to write-blocking", m.pair.source().id());
+                return false;
+            } catch (Failure f) {
+                switchable = false;
+                log.info("mirror of {} stays in background mode: {}", m.pair.source().id(), f.getMessage());
+                return true;
+            }
+        }
+        return !m.writeBlocking || !Boolean.FALSE.equals(j.activelySynced());
     }
 
     private String errorOf(Mirror m) {
@@ -216,7 +254,7 @@ final class StorageCopy {
         for (Mirror m : mirrors) {
             long end = m.endNanos != 0 ? m.endNanos : now;
             l.add(new DiskCopy(m.pair.source().id(), m.pair.source().file(), m.pair.destination().file(), m.copied, m.total,
-                    m.readyNanos != 0, m.startNanos == 0 ? Duration.ZERO : Duration.ofNanos(end - m.startNanos)));
+                    m.readyNanos != 0, m.startNanos == 0 ? Duration.ZERO : Duration.ofNanos(end - m.startNanos), m.writeBlocking));
         }
         return l;
     }
@@ -232,6 +270,8 @@ final class StorageCopy {
         long endNanos;
         long copied;
         long total;
+        /** Guest writes reach the target synchronously: asked for, or switched to once in sync. */
+        volatile boolean writeBlocking;
 
         Mirror(DiskSelection.Pair pair, String id) {
             this.pair = pair;
