@@ -12,12 +12,14 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import io.qmp4j.testkit.qemu.QemuBuild;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The README's main job, end to end, as a separate JVM: four migrations succeed, and neither a
- * finished run nor one interrupted with Ctrl-C (SIGINT) leaves a QEMU process or a file behind.
+ * The README's main job, end to end, as a separate JVM: five migrations succeed (the last from
+ * QEMU 7.2 to 10.0), and neither a finished run nor one interrupted with Ctrl-C (SIGINT) leaves a
+ * QEMU process or a file behind.
  */
 @Timeout(400)
 class DemoIT {
@@ -43,10 +45,19 @@ class DemoIT {
         }
     }
 
+    /** The QEMU 10.0 that ./run-tests provides: the demo's last hop migrates to it. */
+    private static Path qemu10Prefix() {
+        QemuBuild q10 = QemuBuild.qemu10().orElseThrow(() -> new AssertionError("QEMU 10.0 is not installed: ./run-tests"
+                + " unpacks it into ~/.cache/qmp4j/qemu-10.0.2 and sets " + QemuBuild.QEMU10_ENV));
+        return q10.binary().getParent().getParent().getParent();
+    }
+
     private Run start(Path tmp) throws IOException {
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        ProcessBuilder b = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"), "io.qmp4j.examples.Demo")
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true);
+        b.environment().put(QemuBuild.QEMU10_ENV, qemu10Prefix().toString());
+        Process p = b.start();
         started.add(p);
         StringBuffer out = new StringBuffer();
         CompletableFuture<Void> done = CompletableFuture.runAsync(() -> {
@@ -91,7 +102,7 @@ class DemoIT {
     }
 
     @Test
-    void fourMigrationsSucceedAndNothingIsLeftBehind() throws Exception {
+    void fiveMigrationsSucceedAndNothingIsLeftBehind() throws Exception {
         Path tmp = tmp("demo");
         Run run = start(tmp);
         assertTrue(run.process().waitFor(300, TimeUnit.SECONDS), "the demo finished within 300 s");
@@ -99,10 +110,13 @@ class DemoIT {
         String out = run.out().toString();
         System.out.println(out);
         assertEquals(0, run.process().exitValue(), out);
-        assertTrue(out.contains("[1/4]") && out.contains("[2/4]") && out.contains("[3/4]") && out.contains("[4/4]"), out);
+        for (int hop = 1; hop <= 5; hop++) {
+            assertTrue(out.contains("[" + hop + "/5]"), "hop " + hop + ": " + out);
+        }
+        assertTrue(out.matches("(?s).*QEMU 7\\.2\\.\\d+ -> QEMU 10\\.0\\.\\d+.*"), "the upgrade hop names both versions: " + out);
         assertTrue(out.contains("post-copy took"), out);
         assertTrue(out.contains("Images are identical."), out);
-        assertTrue(out.contains("OK: four live migrations"), out);
+        assertTrue(out.contains("OK: five live migrations"), out);
         assertNothingLeft(tmp, out);
     }
 
@@ -111,10 +125,10 @@ class DemoIT {
         Path tmp = tmp("demo-int");
         Run run = start(tmp);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(200);
-        while (!run.out().toString().contains("[2/4]") && run.process().isAlive() && System.nanoTime() < deadline) {
+        while (!run.out().toString().contains("[2/5]") && run.process().isAlive() && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
-        assertTrue(run.out().toString().contains("[2/4]"), run.out().toString());
+        assertTrue(run.out().toString().contains("[2/5]"), run.out().toString());
         new ProcessBuilder("kill", "-INT", Long.toString(run.process().pid())).start().waitFor(10, TimeUnit.SECONDS);
         assertTrue(run.process().waitFor(60, TimeUnit.SECONDS), "the demo exits on SIGINT");
         run.done().get(10, TimeUnit.SECONDS);

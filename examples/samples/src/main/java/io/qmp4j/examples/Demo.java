@@ -7,6 +7,7 @@ import io.qmp4j.core.command.QueryStatus;
 import io.qmp4j.testkit.qemu.Accelerator;
 import io.qmp4j.testkit.qemu.HostTools;
 import io.qmp4j.testkit.qemu.LoopbackPorts;
+import io.qmp4j.testkit.qemu.QemuBuild;
 import io.qmp4j.testkit.qemu.QemuProcess;
 import io.qmp4j.testkit.qemu.TestGuest;
 import io.qmp4j.testkit.tls.Certificates;
@@ -28,14 +29,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The README's main job: one running VM migrated live four times between QEMUs that the demo
+ * The README's main job: one running VM migrated live five times between QEMUs that the demo
  * starts itself: with shared storage, back with its disk copied (copy-storage over NBD),
- * encrypted with TLS (certificates made on the spot), and over a link slower than the guest
- * dirties, finished with post-copy. The guest (a small multiboot
+ * encrypted with TLS (certificates made on the spot), over a link slower than the guest
+ * dirties, finished with post-copy, and from QEMU 7.2 to QEMU 10.0 (the openEuler guide's
+ * platform upgrade; skipped, saying so, where 10.0 is not installed). The guest (a small multiboot
  * kernel built with gcc) dirties memory and checks its own pages; after each hop the demo shows
  * it ticking on the new host with no integrity error, and compares the disk images. Every
  * process and file it made is removed at the end, also on Ctrl-C.
@@ -46,6 +49,8 @@ public final class Demo {
     private static final int WORKING_SET_MIB = 256;
     private static final int RATE_MIBPS = 64;
     private static final int DISK_MIB = 64;
+    /** Every host's machine type: versioned, so that the 7.2 host's VM can move to the 10.0 host (QEMU 7.2's q35). */
+    private static final String MACHINE = "pc-q35-7.2";
     /** The last hop's link: slower than the guest dirties ({@link #RATE_MIBPS}). */
     private static final int HOT_LINK_MIBPS = 32;
 
@@ -112,29 +117,56 @@ public final class Demo {
         if (!postcopyHop(four, five)) {
             return 1;
         }
-        stop(five);
+        Optional<QemuBuild> qemu10 = QemuBuild.qemu10();
+        if (qemu10.isPresent()) {
+            if (!upgradeHop(five, start("host-6", diskB, true, qemu10.get()))) {
+                return 1;
+            }
+        } else {
+            System.out.println("\n[5/5] skipped: QEMU 10.0 is not installed (./run-demo provides it as root; or set "
+                    + QemuBuild.QEMU10_ENV + " to a prefix holding it)");
+            stop(five);
+        }
 
         System.out.println();
         System.out.printf("%-16s %10s %10s %12s %12s%n", "migration", "total ms", "downtime", "RAM MiB", "disk MiB");
         table.forEach(System.out::println);
-        System.out.println("\nOK: four live migrations; the VM ran on every host with its memory intact, and its disk arrived"
-                + " identical.");
+        System.out.println("\nOK: " + (qemu10.isPresent() ? "five" : "four") + " live migrations; the VM ran on every host with its"
+                + " memory intact, and its disk arrived identical.");
         return 0;
+    }
+
+    /** The guide's platform upgrade: from the 7.2 host to a 10.0 host, both with the same versioned machine type. */
+    private boolean upgradeHop(QemuProcess five, QemuProcess six) throws Exception {
+        try (QmpClient c5 = connect(five); QmpClient c6 = connect(six)) {
+            System.out.println("\n[5/5] host-5 -> host-6, a platform upgrade: QEMU " + version(c5) + " -> QEMU " + version(c6)
+                    + ", both " + MACHINE + ", shared storage");
+            MigrationResult r = migrate("upgrade 7.2->10", Migration.builder().source(c5).destination(c6)
+                    .uri(MigrationUri.unix(six.socketPath("m5.sock"))).storage(Storage.shared()));
+            return r != null && GuestChecks.healthy(c5, c6);
+        } finally {
+            stop(five);
+            stop(six);
+        }
+    }
+
+    private static String version(QmpClient c) {
+        return c.greeting().map(g -> g.version().qemu().toString()).orElse("?");
     }
 
     private boolean sharedHop(QemuProcess one, QemuProcess two, Path diskA) throws Exception {
         try (QmpClient c1 = connect(one); QmpClient c2 = connect(two)) {
-            TestGuest.GuestStatus s = waitForTicks(c1, 2);
+            TestGuest.GuestStatus s = GuestChecks.waitForTicks(c1, 2);
             System.out.println("guest on host-1: tick " + s.ticks() + ", " + s.pagesDirtied() + " pages dirtied, "
                     + s.integrityErrors() + " integrity errors");
             ConvergencePrediction p = predict(c1, 1L << 30);
             System.out.println("dirty rate: " + rate.mebibytesPerSecond() + " MiB/s (guest set to " + RATE_MIBPS
                     + "); at 1 GiB/s the model predicts: " + String.join("; ", p.advice()));
 
-            System.out.println("\n[1/4] host-1 -> host-2, shared storage (both open " + diskA.getFileName() + ")");
+            System.out.println("\n[1/5] host-1 -> host-2, shared storage (both open " + diskA.getFileName() + ")");
             MigrationResult r = migrate("shared storage", Migration.builder().source(c1).destination(c2)
                     .uri(MigrationUri.unix(two.socketPath("m1.sock"))).storage(Storage.shared()));
-            return r != null && healthy(c1, c2);
+            return r != null && GuestChecks.healthy(c1, c2);
         } finally {
             stop(one);
         }
@@ -142,12 +174,12 @@ public final class Demo {
 
     private boolean copyHop(QemuProcess two, QemuProcess three, Path diskA, Path diskB) throws Exception {
         try (QmpClient c2 = connect(two); QmpClient c3 = connect(three)) {
-            System.out.println("\n[2/4] host-2 -> host-3, copy-storage: the disk moves too (" + diskA.getFileName() + " -> "
+            System.out.println("\n[2/5] host-2 -> host-3, copy-storage: the disk moves too (" + diskA.getFileName() + " -> "
                     + diskB.getFileName() + ", over NBD)");
             int port = LoopbackPorts.freePair();
             MigrationResult r = migrate("copy-storage", Migration.builder().source(c2).destination(c3)
                     .uri(MigrationUri.tcp("127.0.0.1", port)).storage(Storage.copyAll()));
-            return r != null && healthy(c2, c3) && compare(diskA, diskB);
+            return r != null && GuestChecks.healthy(c2, c3) && GuestChecks.compare(diskA, diskB);
         } finally {
             stop(two);
         }
@@ -159,10 +191,10 @@ public final class Demo {
         Path tls = ca.issueAll(work.resolve("tls"), List.of("localhost", "127.0.0.1"));
         System.out.println("\ncertificates made in " + tls + " (CA, server and client, valid for a day)");
         try (QmpClient c3 = connect(three); QmpClient c4 = connect(four)) {
-            System.out.println("[3/4] host-3 -> host-4, TLS-encrypted, 2 channels (both open " + diskB.getFileName() + ")");
+            System.out.println("[3/5] host-3 -> host-4, TLS-encrypted, 2 channels (both open " + diskB.getFileName() + ")");
             MigrationResult r = migrate("TLS, multifd 2", Migration.builder().source(c3).destination(c4)
                     .uri(MigrationUri.tcp("127.0.0.1", LoopbackPorts.freePair())).tls(TlsCredentials.of(tls)).multifd(2));
-            return r != null && healthy(c3, c4);
+            return r != null && GuestChecks.healthy(c3, c4);
         } finally {
             stop(three);
         }
@@ -173,7 +205,7 @@ public final class Demo {
         try (QmpClient c4 = connect(four); QmpClient c5 = connect(five)) {
             long link = (long) HOT_LINK_MIBPS << 20;
             ConvergencePrediction p = predict(c4, link);
-            System.out.println("\n[4/4] host-4 -> host-5, a hot guest: the link limited to " + HOT_LINK_MIBPS + " MiB/s, slower"
+            System.out.println("\n[4/5] host-4 -> host-5, a hot guest: the link limited to " + HOT_LINK_MIBPS + " MiB/s, slower"
                     + " than the guest dirties (" + rate.mebibytesPerSecond() + " MiB/s); post-copy after the first pass");
             System.out.println("  the model: " + String.join("; ", p.advice()));
             MigrationResult r = migrate("post-copy", Migration.builder().source(c4).destination(c5)
@@ -186,7 +218,7 @@ public final class Demo {
                     + " auto-converge was predicted to take %s%n", r.totalTime().toMillis() / 1000.0,
                     pc.precopyTime().toMillis() / 1000.0, pc.requests(), p.autoConvergeTime()
                             .map(t -> String.format("about %.0f s", t.toMillis() / 1000.0)).orElse("forever (it cannot converge)"));
-            return healthy(c4, c5);
+            return GuestChecks.healthy(c4, c5);
         } finally {
             stop(four);
         }
@@ -200,8 +232,13 @@ public final class Demo {
     }
 
     private QemuProcess start(String name, Path disk, boolean incoming) {
-        QemuProcess q = TestGuest.boot(QemuProcess.builder().workDir(work).memoryMiB(RAM_MIB).paused(false), cache, WORKING_SET_MIB,
-                        RATE_MIBPS).name(name).incomingDefer(incoming).lifetime(Duration.ofMinutes(10))
+        return start(name, disk, incoming, QemuBuild.system());
+    }
+
+    private QemuProcess start(String name, Path disk, boolean incoming, QemuBuild build) {
+        QemuProcess q = TestGuest.boot(QemuProcess.builder().build(build).machine(MACHINE).workDir(work).memoryMiB(RAM_MIB)
+                        .paused(false), cache, WORKING_SET_MIB, RATE_MIBPS).name(name).incomingDefer(incoming)
+                .lifetime(Duration.ofMinutes(10))
                 .args("-serial", "file:" + work.resolve(name + "-serial.log"),
                         "-blockdev", "driver=file,filename=" + disk + ",node-name=disk0-file",
                         "-blockdev", "driver=qcow2,file=disk0-file,node-name=disk0",
@@ -237,46 +274,6 @@ public final class Demo {
             }
             throw e;
         }
-    }
-
-    /** The VM left the source and runs on the destination, ticking, with its memory intact. */
-    private static boolean healthy(QmpClient from, QmpClient to) throws Exception {
-        System.out.println("  source now " + from.execute(new QueryStatus()).get(5, TimeUnit.SECONDS).status()
-                + ", destination now " + to.execute(new QueryStatus()).get(5, TimeUnit.SECONDS).status());
-        TestGuest.GuestStatus before = TestGuest.status(to);
-        TestGuest.GuestStatus after = waitForTicks(to, before.ticks() + 2);
-        System.out.println("  guest on the destination: tick " + before.ticks() + " -> " + after.ticks() + ", "
-                + after.integrityErrors() + " integrity errors (it checks every page it wrote)");
-        if (after.integrityErrors() != 0 && Accelerator.detect() == Accelerator.KVM) {
-            System.out.println("FAILED: the guest found pages that did not hold what it wrote");
-            return false;
-        }
-        if (after.integrityErrors() != 0) {
-            System.out.println("  (no KVM here: QEMU 7.2 under TCG was seen to lose a few written pages in migrations)");
-        }
-        return after.ticks() > before.ticks();
-    }
-
-    private static boolean compare(Path a, Path b) throws Exception {
-        // -U: the images are still open (read-only, inactive) by the QEMUs.
-        Process p = new ProcessBuilder("qemu-img", "compare", "-U", a.toString(), b.toString()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes()).strip();
-        p.waitFor(60, TimeUnit.SECONDS);
-        System.out.println("  qemu-img compare " + a.getFileName() + " " + b.getFileName() + ": " + out);
-        return p.exitValue() == 0;
-    }
-
-    private static TestGuest.GuestStatus waitForTicks(QmpClient c, long ticks) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        TestGuest.GuestStatus s = TestGuest.status(c);
-        while (s.ticks() < ticks && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-            s = TestGuest.status(c);
-        }
-        if (s.ticks() < ticks) {
-            throw new IllegalStateException("the guest did not reach tick " + ticks + " within 30 s: " + s);
-        }
-        return s;
     }
 
     private void stop(QemuProcess q) {
