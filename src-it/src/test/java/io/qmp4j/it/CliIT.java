@@ -178,6 +178,7 @@ class CliIT extends RealQemuCase {
         assertTrue(java.nio.file.Files.readString(qemus.dir().resolve("history")).contains("query-status"), "history saved");
     }
 
+    @OneQemu("no QEMU in it")
     @Test
     void theBuildMakesABashCompletionScript() throws Exception {
         java.nio.file.Path script = java.nio.file.Path.of("..", "examples", "cli", "target", "qmp4j_completion");

@@ -215,6 +215,8 @@ class CopyStorageIT extends MigrationCase {
                         + " RAM total %d ms, downtime %d ms, wall %d ms; guest writes during the copy: %s%n", copied >> 20, mirrorMs,
                 mirrorMs / 1000.0 / (copied / (double) (1L << 30)), r.totalTime().toMillis(), r.downtime().toMillis(), wall, written);
         assertEquals(3, written.size(), "the writer wrote in every phase: " + written);
+        assertTrue(r.disks().stream().allMatch(d -> d.writeBlocking() == onQemu10()), "QEMU 8.2 and newer (10.0 here) switch"
+                + " the mirrors in sync to write-blocking before the RAM moves; 7.2 cannot, they stay in background: " + r.disks());
         assertGuestRunsOnDestination(p);
         assertNoStorageLeftovers(p.src, p.dst);
         quit(p);

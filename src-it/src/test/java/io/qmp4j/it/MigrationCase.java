@@ -32,12 +32,6 @@ abstract class MigrationCase extends RealQemuCase {
     protected static final boolean KVM = Accelerator.detect() == Accelerator.KVM;
     protected final List<VmPair> pairs = new ArrayList<>();
 
-    /** @return the QEMU 10.0 that ./run-tests provides; a test that needs it fails without it, saying how to get it */
-    protected static io.qmp4j.testkit.qemu.QemuBuild qemu10() {
-        return io.qmp4j.testkit.qemu.QemuBuild.qemu10().orElseThrow(() -> new AssertionError("QEMU 10.0 is not installed:"
-                + " ./run-tests unpacks it into ~/.cache/qmp4j/qemu-10.0.2 and sets " + io.qmp4j.testkit.qemu.QemuBuild.QEMU10_ENV));
-    }
-
     @BeforeAll
     static void buildGuest() {
         TestGuest.kernel(VmPair.cache());

@@ -1,5 +1,6 @@
 package io.qmp4j.it;
 
+import io.qmp4j.testkit.qemu.QemuBuild;
 import io.qmp4j.testkit.qemu.QemuProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,9 +13,11 @@ import java.util.List;
 final class QemuTestSupport implements AutoCloseable {
 
     private final Path root;
+    private final QemuBuild build;
     private final List<QemuProcess> started = new ArrayList<>();
 
-    QemuTestSupport(String testName) {
+    QemuTestSupport(String testName, QemuBuild build) {
+        this.build = build;
         try {
             Path base = Path.of(System.getProperty("qmp4j.it.workdir", System.getProperty("java.io.tmpdir")));
             Files.createDirectories(base);
@@ -30,7 +33,7 @@ final class QemuTestSupport implements AutoCloseable {
     }
 
     QemuProcess.Builder qemu(String name) {
-        return QemuProcess.builder().name(name).workDir(root);
+        return QemuProcess.builder().name(name).workDir(root).build(build);
     }
 
     QemuProcess start(QemuProcess.Builder b) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.qmp4j.core.QmpClient;
 import io.qmp4j.core.QmpEndpoint;
 import io.qmp4j.core.QmpResources;
+import io.qmp4j.testkit.qemu.QemuBuild;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -40,7 +41,28 @@ abstract class RealQemuCase {
 
     @BeforeEach
     void openQemuSupport(TestInfo info) {
-        qemus = new QemuTestSupport(info.getTestMethod().orElseThrow().getName());
+        qemus = new QemuTestSupport(info.getTestMethod().orElseThrow().getName(), qemuBuild());
+    }
+
+    /** @return the QEMU 10.0 that ./run-tests provides; a test that needs it fails without it, saying how to get it */
+    protected static QemuBuild qemu10() {
+        return QemuBuild.qemu10().orElseThrow(() -> new AssertionError("QEMU 10.0 is not installed:"
+                + " ./run-tests unpacks it into ~/.cache/qmp4j/qemu-10.0.2 and sets " + QemuBuild.QEMU10_ENV));
+    }
+
+    /** @return the QEMU this class's tests start: the system's, or 10.0 in an {@link OnQemu10} class */
+    protected QemuBuild qemuBuild() {
+        return getClass().isAnnotationPresent(OnQemu10.class) ? qemu10() : QemuBuild.system();
+    }
+
+    /** @return the major version of the QEMU this class starts: 7 (the system's, Debian 12) or 10 */
+    protected int expectedMajor() {
+        return onQemu10() ? 10 : 7;
+    }
+
+    /** @return whether this class runs on QEMU 10.0 */
+    protected boolean onQemu10() {
+        return getClass().isAnnotationPresent(OnQemu10.class);
     }
 
     @AfterEach

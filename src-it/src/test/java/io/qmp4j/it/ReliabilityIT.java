@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.qmp4j.core.command.MigrationParameters;
+import io.qmp4j.core.command.MigrationStatus;
+import io.qmp4j.core.command.QueryMigrate;
 import io.qmp4j.core.command.QueryMigrateParameters;
 import io.qmp4j.core.command.QueryStatus;
 import io.qmp4j.core.command.RunState;
 import io.qmp4j.testkit.qemu.LoopbackPorts;
+import io.qmp4j.migration.DestinationPolicy;
 import io.qmp4j.migration.Migration;
 import io.qmp4j.migration.MigrationException;
 import io.qmp4j.migration.MigrationHandle;
@@ -22,6 +25,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Network interruptions between two real QEMUs, played by a loopback proxy of the test's own on
@@ -117,6 +122,38 @@ class ReliabilityIT extends MigrationCase {
             System.out.println("connection reset: " + e.getMessage());
             assertEquals(MigrationResult.Outcome.FAILED, e.result().outcome());
             assertSourceRunsAsBefore(p, before);
+        }
+    }
+
+    /**
+     * QEMU 7.2 exits when its incoming migration fails; 9.1 and newer, asked with
+     * {@code exit-on-error: false}, keep running and say why: the job adds the destination's
+     * reason to its message, then quits it ({@code QUIT}) or leaves it for inspection
+     * ({@code KEEP}), with nothing of the job's left on it.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(DestinationPolicy.class)
+    void aFailedIncomingMigrationIsExplainedAndTheDestinationEndsAsThePolicySays(DestinationPolicy policy) throws Exception {
+        VmPair p = pair();
+        MigrationParameters before = p.src.execute(new QueryMigrateParameters()).get(5, TimeUnit.SECONDS);
+        int port = LoopbackPorts.freePair();
+        try (SniffingProxy proxy = new SniffingProxy(port, "-")) {
+            MigrationHandle h = startAndAwait(Migration.builder().source(p.src).destination(p.dst).onFailure(policy)
+                    .uri(MigrationUri.tcp("127.0.0.1", proxy.port())).listenUri(MigrationUri.tcp("127.0.0.1", port))
+                    .bandwidthMiBps(64).pollInterval(Duration.ofMillis(100)),
+                    pr -> pr.phase() == MigrationProgress.Phase.MIGRATING && pr.transferredBytes() > 32L << 20);
+            proxy.reset();
+            MigrationException e = migrationFailure(h.completion(), 60);
+            System.out.println("incoming failed, " + policy + ": " + e.getMessage() + "; undone: " + e.result().rolledBack());
+            assertSourceRunsAsBefore(p, before);
+            boolean keptRunning = onQemu10() && policy == DestinationPolicy.KEEP;
+            assertEquals(onQemu10(), e.getMessage().contains("the destination says:"), e.getMessage());
+            assertEquals(!keptRunning, p.destination.awaitExit(Duration.ofSeconds(10)), "the destination "
+                    + (keptRunning ? "keeps running (exit-on-error off, KEEP)" : "has exited (7.2 by itself, 10.0 told to quit)"));
+            if (keptRunning) {
+                assertEquals(MigrationStatus.FAILED, p.dst.execute(new QueryMigrate()).get(5, TimeUnit.SECONDS).status());
+                assertNoSdkObjects(p.dst);
+            }
         }
     }
 

@@ -103,6 +103,7 @@ class SafetyIT extends MigrationCase {
         assertEquals(128L << 20, p.src.execute(new QueryMigrateParameters()).get(5, TimeUnit.SECONDS).maxBandwidth(), "restored");
     }
 
+    @OneQemu("the SDK's rule for what it may quit, decided before any QEMU-specific step")
     @Test
     void unsafeNeverQuitsOrStopsAQemuThatWasNotWaitingForThisJob() throws Exception {
         VmPair p = pair(256, 16, 4);
@@ -132,8 +133,23 @@ class SafetyIT extends MigrationCase {
         try (ServerSocket taken = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
             MigrationException e = failure(Migration.builder().source(p.src).destination(p.dst)
                     .uri(MigrationUri.tcp("127.0.0.1", port)).build().start().completion());
-            System.out.println("port in use: " + e.getMessage());
+            System.out.println("port in use: " + e.getMessage() + "; not undone: " + e.result().notUndone());
             assertTrue(taken.isBound());
+            if (onQemu10()) {
+                // 10.0 stays in the incoming state 'setup' after a failed migrate-incoming and refuses
+                // every later one: the job says so, and the next job's pre-flight refuses the QEMU.
+                assertTrue(e.result().notUndone().stream().anyMatch(n -> n.contains("cannot take another incoming migration")),
+                        e.result().notUndone().toString());
+                PreflightException retry = (PreflightException) failure(Migration.builder().source(p.src).destination(p.dst)
+                        .uri(tcp()).build().start().completion(), 30);
+                assertTrue(retry.getMessage().contains("state 'setup'") && retry.getMessage().contains("start a new destination"),
+                        retry.getMessage());
+                assertTrue(p.destination.isAlive(), "the destination was not killed");
+                assertEquals(dstBefore, settings(p.dst), "and is as it was");
+                assertNothingOfOurs(p.src, p.dst);
+                return;
+            }
+            assertTrue(e.result().notUndone().isEmpty(), e.result().notUndone().toString());
         }
         MigrationException e2 = failure(Migration.builder().source(p.src).destination(p.dst)
                 .uri(MigrationUri.unix(qemus.dir().resolve("no-such-dir").resolve("m.sock"))).build().start().completion());
@@ -225,6 +241,7 @@ class SafetyIT extends MigrationCase {
         assertGuestHealthyOn(p);
     }
 
+    @OneQemu("the CLI's progress lines: formatting of figures any QEMU gives")
     @Test
     void progressLinesDoNotRepeatAndTheDirtyRateIsShown() throws Exception {
         VmPair p = pair(512, 128, 16);
