@@ -214,6 +214,22 @@ class MigrationIT extends MigrationCase {
         }
     }
 
+    /** Multifd compression, both methods: the channels carry compressed pages, the guest arrives intact. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"zlib", "zstd"})
+    void multifdCompressionWithZlibAndZstd(String method) throws Exception {
+        VmPair p = pair(256, 64, 32);
+        io.qmp4j.core.command.MultiFdCompression m = io.qmp4j.core.command.MultiFdCompression.of(method);
+        MigrationResult r = migration(p).multifd(2).compression(Compression.multifd(m, 1)).build().start().completion()
+                .get(120, TimeUnit.SECONDS);
+        System.out.printf("multifd %s: total %d ms, downtime %d ms, %d MiB sent%n", method, r.totalTime().toMillis(),
+                r.downtime().toMillis(), r.transferredBytes() >> 20);
+        assertEquals(method, r.parameters().multifdCompression());
+        assertGuestHealthyOn(p);
+        assertEquals("none", p.src.execute(new QueryMigrateParameters()).get(5, TimeUnit.SECONDS).multifdCompression(),
+                "the source's multifd-compression restored");
+    }
+
     @OneQemu("QEMU 9.1 removed the compress capability: on 10.0 it is refused before anything starts,"
             + " UpgradeIT.whatQemu10NoLongerHasIsRefusedBeforeAnythingStarts")
     @Test

@@ -129,7 +129,8 @@ final class Rollback {
 
     private void quitDestination() {
         if (!qmp.alive(Side.DESTINATION)) {
-            done.add("the destination QEMU had exited (QEMU 7.2 exits after a failed incoming migration)");
+            done.add(ctx.destinationStaysOnError ? "the destination QEMU had exited"
+                    : "the destination QEMU had exited (QEMUs before 9.1 exit after a failed incoming migration)");
             return;
         }
         try {
