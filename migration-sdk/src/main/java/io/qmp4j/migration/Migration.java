@@ -92,6 +92,7 @@ public final class Migration {
         Duration timeout;
         TimeoutAction timeoutAction = TimeoutAction.SUSPEND;
         Postcopy postcopy;
+        CpuIsolation cpuIsolation;
         MigrationParameters extraParameters;
         boolean unsafe;
         List<PreflightCheck> checks = Checks.all();
@@ -303,6 +304,18 @@ public final class Migration {
          */
         public Builder checks(List<PreflightCheck> checks) {
             this.checks = List.copyOf(checks);
+            return this;
+        }
+
+        /**
+         * @param isolation the CPUs for the migration threads and the vCPU threads while the
+         *                  migration runs (virsh has no option for it; the openEuler guide
+         *                  advises it for multi-channel TLS); needs qmp4j on the source host
+         * @return this builder
+         * @see CpuIsolation
+         */
+        public Builder cpuIsolation(CpuIsolation isolation) {
+            this.cpuIsolation = Objects.requireNonNull(isolation, "isolation");
             return this;
         }
 

@@ -43,6 +43,20 @@ public interface MigrationHandle {
      */
     CompletableFuture<Void> startPostcopy();
 
+    /**
+     * Changes the source's bandwidth limit while the migration runs (virsh {@code migrate-setspeed}
+     * during a migration; an {@link io.qmp4j.migration.evacuation.Evacuation} re-balancing its
+     * budget). The job sets it at its next tick, once RAM is moving; the latest request wins. The
+     * job's undo restores the limit the source had before the job, also after such a change.
+     *
+     * @param bytesPerSecond the new limit, bytes per second (positive)
+     * @return completes when QEMU took the limit; fails with {@link IllegalStateException} when
+     *         the migration ends first or QEMU refuses it
+     * @throws IllegalArgumentException when {@code bytesPerSecond} is not positive
+     * @since 0.2
+     */
+    CompletableFuture<Void> setBandwidth(long bytesPerSecond);
+
     /** @return whether a cancel now would still undo the migration (false past the point of no return or once done) */
     boolean cancellable();
 }

@@ -34,6 +34,7 @@ public final class MigrationPlan {
     private final Optional<Duration> timeout;
     private final TimeoutAction timeoutAction;
     private final Optional<Postcopy> postcopy;
+    private final Optional<CpuIsolation> cpuIsolation;
     private final Optional<MigrationParameters> extraParameters;
     private final boolean unsafe;
     private final List<PreflightCheck> checks;
@@ -60,6 +61,7 @@ public final class MigrationPlan {
         this.timeout = Optional.ofNullable(b.timeout);
         this.timeoutAction = b.timeoutAction;
         this.postcopy = Optional.ofNullable(b.postcopy);
+        this.cpuIsolation = Optional.ofNullable(b.cpuIsolation);
         this.extraParameters = Optional.ofNullable(b.extraParameters);
         this.unsafe = b.unsafe;
         this.checks = b.checks;
@@ -163,6 +165,11 @@ public final class MigrationPlan {
     /** @return post-copy as a mode, when asked for */
     public Optional<Postcopy> postcopy() {
         return postcopy;
+    }
+
+    /** @return the CPU isolation while the migration runs, when asked for */
+    public Optional<CpuIsolation> cpuIsolation() {
+        return cpuIsolation;
     }
 
     /** @return whether post-copy is enabled at all: as a mode, or as the timeout action */

@@ -39,6 +39,10 @@ final class JobContext {
     boolean timeoutActionTaken;
     volatile boolean cancelRequested;
     volatile MigrationStatus status = MigrationStatus.NONE;
+    /** The CPU isolation while the migration runs, when the plan asks for it; {@code null} otherwise. */
+    final CpuPinning pinning;
+    /** A bandwidth change asked for while the migration runs. */
+    final BandwidthChange bandwidth = new BandwidthChange();
     /** Post-copy in this job, when the plan enables it; {@code null} otherwise. */
     final PostcopyState postcopy;
 
@@ -51,7 +55,16 @@ final class JobContext {
         this.undoer = new QemuUndoer(qmp);
         this.progress = new Progress(plan.progressListener(), this::disks);
         this.reconnector = new Reconnector(qmp, plan.reconnect(), names.job());
+        this.pinning = plan.cpuIsolation().map(i -> new CpuPinning(this, i)).orElse(null);
         this.postcopy = plan.postcopyEnabled() ? new PostcopyState(plan.postcopy().orElse(null)) : null;
+    }
+
+    /** At each tick while RAM moves: a bandwidth change asked for, and the migration threads' CPU isolation. */
+    void whileActive() throws Failure {
+        bandwidth.apply(this);
+        if (pinning != null) {
+            pinning.pinMigrationThreads();
+        }
     }
 
     List<DiskCopy> disks() {

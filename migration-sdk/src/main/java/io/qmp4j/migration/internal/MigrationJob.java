@@ -86,6 +86,14 @@ public final class MigrationJob implements MigrationHandle, Runnable {
     }
 
     @Override
+    public CompletableFuture<Void> setBandwidth(long bytesPerSecond) {
+        if (completion.isDone()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the migration has ended"));
+        }
+        return ctx.bandwidth.request(bytesPerSecond);
+    }
+
+    @Override
     public boolean cancellable() {
         return !completion.isDone() && !ctx.pastNoReturn;
     }
@@ -118,6 +126,7 @@ public final class MigrationJob implements MigrationHandle, Runnable {
             completion.completeExceptionally(new MigrationException("migration failed: " + e.getMessage(),
                     results.failed(f, Optional.empty(), List.of(), List.of()), e));
         } finally {
+            ctx.bandwidth.ended();
             if (ctx.postcopy != null) {
                 ctx.postcopy.ended();
             }

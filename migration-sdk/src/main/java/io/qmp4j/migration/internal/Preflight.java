@@ -54,6 +54,9 @@ final class Preflight {
             }
         }
         problems.addAll(guard());
+        if (ctx.pinning != null) {
+            problems.addAll(CpuPinning.problems(ctx, ctx.plan.cpuIsolation().orElseThrow()));
+        }
         List<DiskSelection.Pair> disks = List.of();
         if (ctx.plan.storage() instanceof Storage.Copy copy) {
             try {

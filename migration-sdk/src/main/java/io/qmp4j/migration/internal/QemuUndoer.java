@@ -57,6 +57,7 @@ final class QemuUndoer implements Undoer {
                 }
                 case CANCEL_JOB -> cancelJob(u.id(), u.args().path("disk").asText()) + " the " + u.what() + on;
                 case CONT -> resume(side);
+                case AFFINITY -> affinity(u) + on;
             };
         } catch (Failure f) {
             if (alreadyGone(f)) {
@@ -103,6 +104,16 @@ final class QemuUndoer implements Undoer {
 
     Optional<JobInfo> job(String id) throws Failure {
         return qmp.call(Side.SOURCE, new QueryJobs()).stream().filter(j -> j.id().equals(id)).findFirst();
+    }
+
+    private static String affinity(Undo u) throws Failure {
+        long pid = u.args().path("pid").asLong();
+        long tid = u.args().path("tid").asLong();
+        if (!Taskset.alive(pid, tid)) {
+            return "found the thread ended (or not on this host): no " + u.what() + " to restore";
+        }
+        Taskset.restore(tid, u.args().path("mask").asText());
+        return "restored the " + u.what();
     }
 
     private String resume(Side side) throws Failure {

@@ -60,6 +60,9 @@ final class Setup {
         qmp.call(Side.DESTINATION, incoming);
         ctx.incomingStarted = true;
         ctx.store.destinationFlags(ctx.sourceWasRunning, true);
+        if (ctx.pinning != null) {
+            ctx.pinning.pinVcpus();
+        }
         qmp.call(Side.SOURCE, new Migrate(ctx.plan.uri().uri()));
         ctx.migrateSent = true;
     }

@@ -202,6 +202,9 @@ final class Transfer {
                 sendCancel();
             }
         }
+        if (ctx.status == MigrationStatus.ACTIVE && !cancelSent && !ctx.pastNoReturn) {
+            ctx.whileActive();
+        }
         long now = System.nanoTime();
         if (!ctx.timeoutActionTaken && now >= deadline && !ctx.pastNoReturn) {
             timeoutAction();

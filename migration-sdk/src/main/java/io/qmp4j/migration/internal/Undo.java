@@ -32,7 +32,9 @@ public record Undo(Side side, Action action, ObjectNode args, String what, boole
         /** Force-cancel a block job (yanking its NBD connection when it hangs), then dismiss it. */
         CANCEL_JOB,
         /** {@code cont}: resume a VM the job paused. */
-        CONT
+        CONT,
+        /** Set a QEMU thread's CPU affinity back (with {@code taskset}, on the source's host). */
+        AFFINITY
     }
 
     static Undo parameters(Side side, ObjectNode old) {
@@ -61,6 +63,11 @@ public record Undo(Side side, Action action, ObjectNode args, String what, boole
 
     static Undo resume(Side side) {
         return new Undo(side, Action.CONT, JsonNodeFactory.instance.objectNode(), "paused VM", false);
+    }
+
+    static Undo affinity(long pid, long tid, String mask, String thread) {
+        return new Undo(Side.SOURCE, Action.AFFINITY, JsonNodeFactory.instance.objectNode().put("pid", pid).put("tid", tid)
+                .put("mask", mask), "CPU affinity of thread " + tid + " (" + thread + ")", true);
     }
 
     String id() {

@@ -219,7 +219,9 @@ public final class QemuProcess implements AutoCloseable {
         }
 
         /**
-         * @param name the name (QEMU's {@code -name}, and file names in the work directory)
+         * @param name the name (QEMU's {@code -name}, with {@code debug-threads=on} so that QEMU names
+         *             its threads, as CPU isolation needs on QEMUs without {@code query-migrationthreads};
+         *             and file names in the work directory)
          * @return this builder
          */
         public Builder name(String name) {
@@ -342,7 +344,7 @@ public final class QemuProcess implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            List<String> qemuArgs = new ArrayList<>(List.of(binary, "-name", name, "-machine", machine,
+            List<String> qemuArgs = new ArrayList<>(List.of(binary, "-name", name + ",debug-threads=on", "-machine", machine,
                     "-m", Integer.toString(memoryMiB), "-smp", Integer.toString(cpus), "-nodefaults", "-display", "none",
                     "-qmp", "unix:" + qmpSocket + ",server=on,wait=off"));
             if (dataDir != null) {

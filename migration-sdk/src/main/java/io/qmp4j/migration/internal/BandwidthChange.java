@@ -1,0 +1,77 @@
+package io.qmp4j.migration.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.qmp4j.migration.FailureKind;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A change of the source's {@code max-bandwidth} asked for while the migration runs (an
+ * evacuation re-balancing its budget, virsh {@code migrate-setspeed} during a migration). It is
+ * taken on the job's own thread, at its next tick, so that it never races the job's set-up; the
+ * latest request wins. The first change journals the limit it replaces, so the job's undo
+ * restores the source's limit from before the job, whether or not the job had set one.
+ */
+final class BandwidthChange {
+
+    private long pending = -1;
+    private CompletableFuture<Void> done;
+    private boolean journalled;
+
+    /** @return completes when the limit is set; fails when the job ends first or QEMU refuses it */
+    synchronized CompletableFuture<Void> request(long bytesPerSecond) {
+        if (bytesPerSecond <= 0) {
+            throw new IllegalArgumentException("bandwidth " + bytesPerSecond + " is not positive");
+        }
+        pending = bytesPerSecond;
+        if (done == null) {
+            done = new CompletableFuture<>();
+        }
+        return done;
+    }
+
+    /** On the job's thread, while RAM moves: sets a pending limit. */
+    void apply(JobContext ctx) throws Failure {
+        long b;
+        CompletableFuture<Void> f;
+        synchronized (this) {
+            if (pending < 0) {
+                return;
+            }
+            b = pending;
+            f = done;
+            pending = -1;
+            done = null;
+        }
+        ObjectNode set = Settings.JSON.createObjectNode().put("max-bandwidth", b);
+        try {
+            if (journalled) {
+                ctx.qmp.raw(Side.SOURCE, "migrate-set-parameters", set);
+            } else {
+                JsonNode now = ctx.qmp.raw(Side.SOURCE, "query-migrate-parameters", null).path("max-bandwidth");
+                ObjectNode old = Settings.JSON.createObjectNode().set("max-bandwidth", now);
+                ctx.journal.perform(Undo.parameters(Side.SOURCE, old), () -> ctx.qmp.raw(Side.SOURCE, "migrate-set-parameters", set));
+                journalled = true;
+            }
+            f.complete(null);
+        } catch (Failure e) {
+            f.completeExceptionally(new IllegalStateException("max-bandwidth not changed: " + e.getMessage(), e));
+            if (e.kind() != FailureKind.COMMAND_FAILED) {
+                throw e;
+            }
+        }
+    }
+
+    /** The job ended: a request not taken fails. */
+    void ended() {
+        CompletableFuture<Void> f;
+        synchronized (this) {
+            f = done;
+            done = null;
+            pending = -1;
+        }
+        if (f != null) {
+            f.completeExceptionally(new IllegalStateException("the migration ended before its bandwidth was changed"));
+        }
+    }
+}
