@@ -52,7 +52,7 @@ final class VmPair {
 
     /** @return a second QMP monitor of the source, for a second client (QEMU serves one client per monitor) */
     io.qmp4j.core.QmpEndpoint sourceMonitor2() {
-        return io.qmp4j.core.QmpEndpoint.unix(source.workDir().resolve("src-2.qmp"));
+        return io.qmp4j.core.QmpEndpoint.unix(source.workDir().resolve(source.name() + "-2.qmp"));
     }
 
     /** @return a second QMP monitor of the destination */
@@ -81,17 +81,26 @@ final class VmPair {
     static VmPair start(QemuTestSupport qemus, QmpResources resources, int ramMiB, int workingSetMiB, int rateMiBps, boolean fill,
                         UnaryOperator<QemuProcess.Builder> common, UnaryOperator<QemuProcess.Builder> srcOnly,
                         UnaryOperator<QemuProcess.Builder> dstOnly) throws Exception {
-        QemuProcess s = qemus.start(srcOnly.apply(common.apply(TestGuest.boot(qemus.qemu("src").memoryMiB(ramMiB).paused(false), cache(),
-                workingSetMiB, rateMiBps, fill)).args("-serial", "file:" + qemus.dir().resolve("src-serial.log"),
-                "-qmp", "unix:" + qemus.dir().resolve("src-2.qmp") + ",server=on,wait=off")));
-        QemuProcess d = qemus.start(dstOnly.apply(common.apply(TestGuest.boot(qemus.qemu("dst").memoryMiB(ramMiB).paused(false),
-                cache(), workingSetMiB, rateMiBps, fill)).incomingDefer(true).args("-serial", "file:" + qemus.dir().resolve("dst-serial.log"),
-                "-qmp", "unix:" + qemus.dir().resolve("dst-2.qmp") + ",server=on,wait=off")));
-        QmpClient sc = QmpClient.builder().endpoint(s.qmp()).resources(resources).name("src").build();
-        QmpClient dc = QmpClient.builder().endpoint(d.qmp()).resources(resources).name("dst").build();
+        return start("", qemus, resources, ramMiB, workingSetMiB, rateMiBps, fill, common, srcOnly, dstOnly);
+    }
+
+    /** As above, the QEMUs named {@code prefix + "src"} and {@code prefix + "dst"}: several pairs in one test. */
+    static VmPair start(String prefix, QemuTestSupport qemus, QmpResources resources, int ramMiB, int workingSetMiB, int rateMiBps,
+                        boolean fill, UnaryOperator<QemuProcess.Builder> common, UnaryOperator<QemuProcess.Builder> srcOnly,
+                        UnaryOperator<QemuProcess.Builder> dstOnly) throws Exception {
+        String sn = prefix + "src";
+        String dn = prefix + "dst";
+        QemuProcess s = qemus.start(srcOnly.apply(common.apply(TestGuest.boot(qemus.qemu(sn).memoryMiB(ramMiB).paused(false), cache(),
+                workingSetMiB, rateMiBps, fill)).args("-serial", "file:" + qemus.dir().resolve(sn + "-serial.log"),
+                "-qmp", "unix:" + qemus.dir().resolve(sn + "-2.qmp") + ",server=on,wait=off")));
+        QemuProcess d = qemus.start(dstOnly.apply(common.apply(TestGuest.boot(qemus.qemu(dn).memoryMiB(ramMiB).paused(false),
+                cache(), workingSetMiB, rateMiBps, fill)).incomingDefer(true).args("-serial", "file:" + qemus.dir().resolve(dn + "-serial.log"),
+                "-qmp", "unix:" + qemus.dir().resolve(dn + "-2.qmp") + ",server=on,wait=off")));
+        QmpClient sc = QmpClient.builder().endpoint(s.qmp()).resources(resources).name(sn).build();
+        QmpClient dc = QmpClient.builder().endpoint(d.qmp()).resources(resources).name(dn).build();
         sc.connect().get(10, TimeUnit.SECONDS);
         dc.connect().get(10, TimeUnit.SECONDS);
-        return new VmPair(s, d, sc, dc, new Fresh(qemus, resources, ramMiB, workingSetMiB, rateMiBps, fill, common), "dst");
+        return new VmPair(s, d, sc, dc, new Fresh(qemus, resources, ramMiB, workingSetMiB, rateMiBps, fill, common), dn);
     }
 
     /** A pair of QEMUs started elsewhere (e.g. on two hosts), connected by the caller; it cannot make new destinations. */

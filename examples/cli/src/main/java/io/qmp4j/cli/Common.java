@@ -59,19 +59,29 @@ final class Common {
 
     /** Connects to a monitor: resources and client close together. */
     static final class Session implements AutoCloseable {
-        final QmpResources resources = QmpResources.create();
+        final QmpResources resources;
         final QmpClient client;
+        private final boolean ownResources;
 
         Session(Monitor m) throws Exception {
             this(m.qmp, m.connectTimeout, m.qmpTlsDir);
         }
 
         Session(String endpoint, int connectTimeoutSeconds, String tlsDir) throws Exception {
+            this(endpoint, connectTimeoutSeconds, tlsDir, null);
+        }
+
+        /** @param shared resources the caller owns and closes (many sessions at once), or {@code null}: its own */
+        Session(String endpoint, int connectTimeoutSeconds, String tlsDir, QmpResources shared) throws Exception {
+            ownResources = shared == null;
+            resources = ownResources ? QmpResources.create() : shared;
             QmpEndpoint ep;
             try {
                 ep = endpoint(endpoint, tlsDir);
             } catch (IllegalArgumentException e) {
-                resources.close();
+                if (ownResources) {
+                    resources.close();
+                }
                 throw e;
             }
             client = QmpClient.builder().endpoint(ep).resources(resources)
@@ -87,7 +97,9 @@ final class Common {
         @Override
         public void close() {
             client.close();
-            resources.close();
+            if (ownResources) {
+                resources.close();
+            }
         }
     }
 

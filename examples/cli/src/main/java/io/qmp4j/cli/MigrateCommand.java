@@ -3,6 +3,7 @@ package io.qmp4j.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qmp4j.migration.AutoConverge;
 import io.qmp4j.migration.Compression;
+import io.qmp4j.migration.CpuIsolation;
 import io.qmp4j.migration.Migration;
 import io.qmp4j.migration.MigrationException;
 import io.qmp4j.migration.MigrationHandle;
@@ -144,6 +145,13 @@ final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--tls-key-password-file", paramLabel = "FILE", description = "with --tls: a file holding the private keys' password")
     String tlsKeyPasswordFile;
 
+    @Option(names = "--migration-cpus", paramLabel = "LIST", description = "pin QEMU's migration threads to these CPUs while"
+            + " it migrates (e.g. 2-3; needs this host to be the source's)")
+    String migrationCpus;
+
+    @Option(names = "--vcpu-cpus", paramLabel = "LIST", description = "pin the VM's vCPU threads to these CPUs while it migrates")
+    String vcpuCpus;
+
     @Option(names = "--qmp-tls-dir", paramLabel = "DIR", defaultValue = Common.DEFAULT_TLS_DIR,
             description = "for tls:HOST:PORT monitors: the CA and client certificate (default: ${DEFAULT-VALUE})")
     String qmpTlsDir;
@@ -203,6 +211,9 @@ final class MigrateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--comp-level/--comp-threads/--decomp-threads/--comp-method need --compressed");
         }
         b.storage(storage());
+        if (migrationCpus != null || vcpuCpus != null) {
+            b.cpuIsolation(CpuIsolation.of(migrationCpus, vcpuCpus));
+        }
         tls().ifPresent(b::tls);
         postcopyOptions.postcopy().ifPresent(b::postcopy);
         if (reconnect != null) {
