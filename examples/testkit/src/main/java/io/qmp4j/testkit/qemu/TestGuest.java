@@ -58,14 +58,16 @@ public final class TestGuest {
                 return elf;
             }
             Files.createDirectories(dir);
+            // A build directory of its own: other JVMs (parallel test forks) may build the same kernel at once.
+            Path build = Files.createTempDirectory(dir, "build");
             for (int i = 0; i < SOURCES.size(); i++) {
-                Files.write(dir.resolve(SOURCES.get(i)), contents[i]);
+                Files.write(build.resolve(SOURCES.get(i)), contents[i]);
             }
-            Path tmp = dir.resolve("mbkernel.elf.tmp");
+            Path tmp = build.resolve("mbkernel.elf");
             List<String> cmd = List.of("gcc", "-m32", "-march=i686", "-ffreestanding", "-fno-pic", "-fno-pie",
                     "-fno-stack-protector", "-fno-asynchronous-unwind-tables", "-nostdlib", "-static", "-no-pie", "-O2",
-                    "-Wl,--build-id=none", "-Wl,--no-warn-rwx-segments", "-Wl,-T," + dir.resolve("link.ld"),
-                    "-o", tmp.toString(), dir.resolve("entry.S").toString(), dir.resolve("guest.c").toString());
+                    "-Wl,--build-id=none", "-Wl,--no-warn-rwx-segments", "-Wl,-T," + build.resolve("link.ld"),
+                    "-o", tmp.toString(), build.resolve("entry.S").toString(), build.resolve("guest.c").toString());
             Process p;
             try {
                 p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -78,6 +80,7 @@ public final class TestGuest {
                 throw new IllegalStateException("building the test guest failed: " + String.join(" ", cmd) + "\n" + out);
             }
             Files.move(tmp, elf, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            HostTools.deleteTree(build);
             return elf;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
