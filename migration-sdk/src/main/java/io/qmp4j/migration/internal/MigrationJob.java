@@ -36,6 +36,8 @@ public final class MigrationJob implements MigrationHandle, Runnable {
 
     private final JobContext ctx;
     private final CompletableFuture<MigrationResult> completion = new CompletableFuture<>();
+    /** The migration's end, while the job still holds its locks; {@link #completion} follows once they are released. */
+    private final CompletableFuture<MigrationResult> outcome = new CompletableFuture<>();
     private final Results results;
     private boolean destinationWasWaiting;
 
@@ -109,7 +111,7 @@ public final class MigrationJob implements MigrationHandle, Runnable {
             ctx.qmp.locks(sl, dl);
             preflight();
             try {
-                completion.complete(migrate(srcEvents));
+                outcome.complete(migrate(srcEvents));
             } catch (Failure f) {
                 fail(f);
             } catch (RuntimeException e) {
@@ -126,6 +128,14 @@ public final class MigrationJob implements MigrationHandle, Runnable {
             completion.completeExceptionally(new MigrationException("migration failed: " + e.getMessage(),
                     results.failed(f, Optional.empty(), List.of(), List.of()), e));
         } finally {
+            // Only now, the locks released: a caller that acts on the VMs once the migration ended is not refused.
+            outcome.whenComplete((r, x) -> {
+                if (x != null) {
+                    completion.completeExceptionally(x);
+                } else {
+                    completion.complete(r);
+                }
+            });
             ctx.bandwidth.ended();
             if (ctx.postcopy != null) {
                 ctx.postcopy.ended();
@@ -197,7 +207,7 @@ public final class MigrationJob implements MigrationHandle, Runnable {
         String what = f.kind().isCancel() ? "migration cancelled" : "migration failed";
         String undone = r.rolledBack().isEmpty() ? "" : " (rolled back: " + String.join("; ", r.rolledBack()) + ")";
         String notUndone = r.notUndone().isEmpty() ? "" : " (NOT undone: " + String.join("; ", r.notUndone()) + ")";
-        completion.completeExceptionally(new MigrationException(what + ": " + f.getMessage() + undone + notUndone, r, f));
+        outcome.completeExceptionally(new MigrationException(what + ": " + f.getMessage() + undone + notUndone, r, f));
     }
 
     /**
@@ -216,6 +226,6 @@ public final class MigrationJob implements MigrationHandle, Runnable {
                 : "the migration was in post-copy: the VM's memory is split between the QEMUs and it cannot be rolled back";
         MigrationResult r = results.failed(f, info, List.of(), List.of(state + "; nothing was undone, the job's settings and"
                 + " records stay for Migration.attach (resumePostcopy, or finish once QEMU completed)"));
-        completion.completeExceptionally(new MigrationException("migration failed in post-copy: " + f.getMessage(), r, f));
+        outcome.completeExceptionally(new MigrationException("migration failed in post-copy: " + f.getMessage(), r, f));
     }
 }

@@ -384,7 +384,7 @@ public final class QemuProcess implements AutoCloseable {
                 if (!wrapper.isAlive()) {
                     break;
                 }
-                if (qemu != null && Files.exists(qmpSocket)) {
+                if (qemu != null && Files.exists(qmpSocket) && listening(qemu.pid(), unixMonitors(qemuArgs))) {
                     HostTools.ownerOnly(qmpSocket);
                     QemuProcess p = new QemuProcess(this, sockets, qemuArgs, wrapper, qemu);
                     log.info("started {}: {}", p, String.join(" ", qemuArgs));
@@ -403,6 +403,39 @@ public final class QemuProcess implements AutoCloseable {
             }
             throw new IllegalStateException("QEMU " + name + " did not start: " + (wrapper.isAlive() ? "no QMP socket after "
                     + startTimeout.toSeconds() + " s" : "it exited") + "\ncommand: " + String.join(" ", qemuArgs) + "\noutput:\n" + out);
+        }
+
+        /** @return the paths of the UNIX-socket QMP monitors on the command line */
+        private static List<String> unixMonitors(List<String> args) {
+            List<String> l = new ArrayList<>();
+            for (int i = 0; i + 1 < args.size(); i++) {
+                if (args.get(i).equals("-qmp") && args.get(i + 1).startsWith("unix:")) {
+                    String a = args.get(i + 1).substring("unix:".length());
+                    l.add(a.contains(",") ? a.substring(0, a.indexOf(',')) : a);
+                }
+            }
+            return l;
+        }
+
+        /**
+         * @return whether every socket listens: QEMU binds a socket (the file appears) a moment
+         *         before it listens, and a client connecting in between is refused; a listening
+         *         socket has the accept-connection flag (00010000) in /proc/net/unix, as QEMU's
+         *         own network namespace (a launcher may put it in another) shows it
+         */
+        private static boolean listening(long pid, List<String> paths) {
+            java.util.Set<String> up = new java.util.HashSet<>();
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "net", "unix"))) {
+                    String[] f = line.trim().split("\\s+");
+                    if (f.length >= 8 && f[3].equals("00010000")) {
+                        up.add(f[7]);
+                    }
+                }
+            } catch (IOException e) {
+                return true; // no /proc/net/unix to read: the file's existence has to do
+            }
+            return up.containsAll(paths);
         }
 
         private static void sleep(long ms) {
