@@ -8,7 +8,8 @@ import java.util.List;
  * needs to converge ({@link #HEADROOM} times its dirty rate, as far as the budget goes), the rest
  * is shared equally, and no share passes the migration's own limit (water-filling: what a capped
  * migration cannot take goes to the others). When the needs alone pass the budget, it is shared
- * in proportion to them. No share is below {@link #FLOOR}. Pure: no I/O, no state.
+ * in proportion to them. No share is below {@link #FLOOR}, and the shares never add up to more than
+ * the budget (unless the floors alone do). Pure: no I/O, no state.
  */
 final class BandwidthBudget {
 
@@ -54,6 +55,15 @@ final class BandwidthBudget {
         List<Long> out = new ArrayList<>(n);
         for (double s : share) {
             out.add(Math.max(FLOOR, (long) s));
+        }
+        // The floor may have lifted the sum past the budget: the largest share gives it back.
+        long excess = out.stream().mapToLong(Long::longValue).sum() - total;
+        if (excess > 0 && n > 0) {
+            int largest = 0;
+            for (int i = 1; i < n; i++) {
+                largest = out.get(i) > out.get(largest) ? i : largest;
+            }
+            out.set(largest, Math.max(FLOOR, out.get(largest) - excess));
         }
         return out;
     }

@@ -195,6 +195,9 @@ final class EvacuationRun implements EvacuationHandle, Runnable {
         try {
             s.handle = b.build().start();
             s.handle.completion().whenComplete((r, x) -> ended.add(s.index));
+            if (e.totalBandwidth > 0 && s.vm.plan().postcopyEnabled()) {
+                s.handle.setBandwidth(s.bandwidth); // its post-copy limit too, once RAM moves
+            }
         } catch (RuntimeException x) {
             s.result = new VmResult(s.vm.name(), VmResult.Outcome.FAILED, Optional.empty(), Optional.of(String.valueOf(x.getMessage())),
                     s.startedAs, s.dirtyRate, s.ram);

@@ -6,7 +6,8 @@ import io.qmp4j.migration.FailureKind;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A change of the source's {@code max-bandwidth} asked for while the migration runs (an
+ * A change of the source's {@code max-bandwidth} (and, with post-copy enabled,
+ * {@code max-postcopy-bandwidth}) asked for while the migration runs (an
  * evacuation re-balancing its budget, virsh {@code migrate-setspeed} during a migration). It is
  * taken on the job's own thread, at its next tick, so that it never races the job's set-up; the
  * latest request wins. The first change journals the limit it replaces, so the job's undo
@@ -44,12 +45,16 @@ final class BandwidthChange {
             done = null;
         }
         ObjectNode set = Settings.JSON.createObjectNode().put("max-bandwidth", b);
+        if (ctx.plan.postcopyEnabled()) {
+            set.put("max-postcopy-bandwidth", b); // after a switch to post-copy the same limit holds
+        }
         try {
             if (journalled) {
                 ctx.qmp.raw(Side.SOURCE, "migrate-set-parameters", set);
             } else {
-                JsonNode now = ctx.qmp.raw(Side.SOURCE, "query-migrate-parameters", null).path("max-bandwidth");
-                ObjectNode old = Settings.JSON.createObjectNode().set("max-bandwidth", now);
+                JsonNode now = ctx.qmp.raw(Side.SOURCE, "query-migrate-parameters", null);
+                ObjectNode old = Settings.JSON.createObjectNode();
+                set.fieldNames().forEachRemaining(k -> old.set(k, now.path(k)));
                 ctx.journal.perform(Undo.parameters(Side.SOURCE, old), () -> ctx.qmp.raw(Side.SOURCE, "migrate-set-parameters", set));
                 journalled = true;
             }

@@ -43,6 +43,10 @@ class BandwidthBudgetTest {
     void noShareIsBelowTheFloor() {
         List<Long> s = BandwidthBudget.shares(MIB, List.of(new Demand(100 * MIB, NONE), new Demand(1, NONE)));
         assertTrue(s.stream().allMatch(x -> x >= BandwidthBudget.FLOOR), s.toString());
+        // 64 MiB/s for a hot guest (needs 144) and a cold one (needs 1.5): the cold one's floor comes out of the hot one's share.
+        List<Long> t = BandwidthBudget.shares(64 * MIB, List.of(new Demand(96 * MIB, NONE), new Demand(MIB, NONE)));
+        assertEquals(64 * MIB, t.stream().mapToLong(Long::longValue).sum(), t.toString());
+        assertTrue(t.get(1) >= BandwidthBudget.FLOOR, t.toString());
     }
 
     @Test
