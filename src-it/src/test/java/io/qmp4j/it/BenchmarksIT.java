@@ -51,6 +51,21 @@ class BenchmarksIT {
     }
 
     @Test
+    void evacuationBenchmark() throws Exception {
+        // Tiny: three 128 MiB guests, the hottest dirtying faster than the budget; every mode evacuates all three.
+        java.util.List<io.qmp4j.examples.bench.EvacuationBenchmark.Figures> f =
+                io.qmp4j.examples.bench.EvacuationBenchmark.run(128, 64, new int[] {1, 8, 96});
+        org.junit.jupiter.api.Assertions.assertEquals(3, f.size());
+        f.forEach(x -> org.junit.jupiter.api.Assertions.assertEquals(3, x.completed(), x.toString()));
+    }
+
+    @Test
+    void isolationBenchmark() throws Exception {
+        java.util.List<io.qmp4j.examples.bench.IsolationBenchmark.Figures> f = io.qmp4j.examples.bench.IsolationBenchmark.run(128, 16, 1);
+        org.junit.jupiter.api.Assertions.assertEquals(2, f.size());
+    }
+
+    @Test
     void strategyBenchmark() throws Exception {
         // Tiny: 8 MiB dirtied at 32 MiB/s over 8 MiB/s; each strategy completes and reports.
         java.util.List<io.qmp4j.examples.bench.StrategyBenchmark.Figures> f =
