@@ -46,9 +46,56 @@ class EvacuationIT extends MigrationCase {
             l.add(p);
         }
         for (VmPair p : l) {
-            VmPair.awaitTicks(p.src, 1);
+            // The order is decided on the steady dirty rate, not on the fill of the working set.
+            io.qmp4j.testkit.qemu.TestGuest.awaitFilled(p.src, ramMiB / 2, java.time.Duration.ofSeconds(60));
         }
         return l;
+    }
+
+    /**
+     * Samples, every 50 ms, the sum of QEMU's own {@code max-bandwidth} over the sources whose
+     * migration runs (through their second monitors), until closed.
+     */
+    private final class BudgetSampler implements AutoCloseable {
+        final List<Long> sums = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final List<io.qmp4j.core.QmpClient> sources = new ArrayList<>();
+        private volatile boolean stop;
+        private final Thread thread;
+
+        BudgetSampler(List<VmPair> vms) throws Exception {
+            for (VmPair p : vms) {
+                sources.add(connect(p.sourceMonitor2()));
+            }
+            thread = new Thread(this::run, "budget-sampler");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void run() {
+            java.util.Set<io.qmp4j.core.command.MigrationStatus> running = java.util.EnumSet.of(
+                    io.qmp4j.core.command.MigrationStatus.SETUP, io.qmp4j.core.command.MigrationStatus.ACTIVE,
+                    io.qmp4j.core.command.MigrationStatus.DEVICE, io.qmp4j.core.command.MigrationStatus.PRE_SWITCHOVER);
+            while (!stop) {
+                long sum = 0;
+                try {
+                    for (io.qmp4j.core.QmpClient c : sources) {
+                        if (running.contains(c.execute(new io.qmp4j.core.command.QueryMigrate()).get(5, TimeUnit.SECONDS).status())) {
+                            sum += c.execute(new io.qmp4j.core.command.QueryMigrateParameters()).get(5, TimeUnit.SECONDS).maxBandwidth();
+                        }
+                    }
+                    sums.add(sum);
+                    Thread.sleep(50);
+                } catch (Exception e) {
+                    return;
+                }
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop = true;
+            thread.join(5000);
+        }
     }
 
     private static Migration.Builder migration(VmPair p) throws Exception {
@@ -76,7 +123,12 @@ class EvacuationIT extends MigrationCase {
         for (int i = 0; i < vms.size(); i++) {
             b.add("vm" + i, migration(vms.get(i)));
         }
-        EvacuationResult r = b.build().start().completion().get(180, TimeUnit.SECONDS);
+        EvacuationResult r;
+        List<Long> sampled;
+        try (BudgetSampler sampler = new BudgetSampler(vms)) {
+            r = b.build().start().completion().get(180, TimeUnit.SECONDS);
+            sampled = sampler.sums;
+        }
         r.results().forEach(v -> System.out.printf("%s: %s, started as %d, dirty rate %s MiB/s, %s%n", v.name(), v.outcome(),
                 v.startedAs(), v.dirtyRate().isPresent() ? v.dirtyRate().getAsLong() >> 20 : "?",
                 v.result().map(x -> "total " + x.totalTime().toMillis() + " ms, bandwidth " + (x.limits().bandwidth() >> 20)
@@ -88,6 +140,11 @@ class EvacuationIT extends MigrationCase {
         assertEquals(List.of(2, 0, 1), r.results().stream().map(VmResult::startedAs).toList(),
                 "the coldest (2 MiB/s) first, then 16, then the hottest (48)");
         assertTrue(sums.stream().allMatch(x -> x <= budget), "the running limits never pass the budget: " + sums);
+        System.out.println(sampled.size() + " samples of QEMU's max-bandwidth summed over the running sources, most "
+                + (sampled.stream().mapToLong(Long::longValue).max().orElse(0) >> 20) + " MiB/s");
+        assertTrue(sampled.size() > 10, "sampled while it ran: " + sampled.size());
+        assertTrue(sampled.stream().allMatch(x -> x <= budget), "QEMU's own limits, sampled, never add up past the budget: "
+                + sampled.stream().map(x -> x >> 20).toList());
         for (VmPair p : vms) {
             assertGuestHealthyOn(p);
             assertNothingOfOurs(p.src, p.dst);
@@ -144,17 +201,47 @@ class EvacuationIT extends MigrationCase {
         }
     }
 
-    @Test
-    void theCliEvacuatesFromAJobsFile() throws Exception {
-        List<VmPair> vms = threeVms(128);
+    /** The jobs file of {@code qmp4j evacuate} for these VMs, each job with {@code extra} members. */
+    private Path jobsFile(List<VmPair> vms, String extra) throws Exception {
         StringBuilder json = new StringBuilder("[");
         for (int i = 0; i < vms.size(); i++) {
             VmPair p = vms.get(i);
             json.append(i == 0 ? "" : ",").append("{\"name\": \"vm").append(i).append("\", \"source\": \"").append(p.sourceMonitor2())
                     .append("\", \"dest\": \"").append(p.destinationMonitor2()).append("\", \"uri\": \"tcp:127.0.0.1:")
-                    .append(LoopbackPorts.freePair()).append("\", \"max-downtime\": 300}");
+                    .append(LoopbackPorts.freePair()).append("\"").append(extra).append("}");
         }
-        Path file = Files.writeString(qemus.dir().resolve("jobs.json"), json.append("]").toString());
+        return Files.writeString(Files.createTempFile(qemus.dir(), "jobs", ".json"), json.append("]").toString());
+    }
+
+    @Test
+    void ctrlCMidEvacuationUndoesEveryJobAndEverySourceRuns() throws Exception {
+        List<VmPair> vms = threeVms(128);
+        Map<VmPair, String> before = new java.util.HashMap<>();
+        for (VmPair p : vms) {
+            before.put(p, settings(p.src));
+        }
+        Path file = jobsFile(vms, ", \"bandwidth\": 4");
+        try (CliProcess cli = CliProcess.start("evacuate", "--jobs", file.toString(), "--max-parallel", "2", "--order", "as-given")) {
+            cli.awaitLine(l -> l.startsWith("vm1: active"), java.time.Duration.ofSeconds(60));
+            cli.signal("INT");
+            int exit = cli.awaitExit(java.time.Duration.ofSeconds(60));
+            System.out.println("Ctrl-C mid-evacuation: exit " + exit + "\n" + cli.out() + cli.err());
+            assertEquals(130, exit, cli.err());
+            assertTrue(cli.err().contains("cancelling every running migration"), cli.err());
+            assertTrue(cli.out().contains("vm0: cancelled") && cli.out().contains("vm1: cancelled")
+                    && cli.out().contains("vm2: not started"), cli.out());
+        }
+        for (VmPair p : vms) {
+            assertSourceRunningAndTicking(p);
+            assertEquals(before.get(p), settings(p.src), "the source's settings are as before");
+            assertNothingOfOurs(p.src, p.destination.isAlive() ? p.dst : null);
+        }
+    }
+
+    @Test
+    void theCliEvacuatesFromAJobsFile() throws Exception {
+        List<VmPair> vms = threeVms(128);
+        Path file = jobsFile(vms, ", \"max-downtime\": 300");
         Cli.Run run = Cli.run("evacuate", "--jobs", file.toString(), "--max-parallel", "2", "--bandwidth-total", "256", "--json");
         System.out.println(run.out() + run.err());
         assertEquals(0, run.exit(), run.err());

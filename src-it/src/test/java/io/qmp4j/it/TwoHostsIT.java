@@ -87,6 +87,67 @@ class TwoHostsIT extends MigrationCase {
         return p;
     }
 
+    /** Guest {@code i} of several on host a, its destination on host b; monitors on port 4460 + i. */
+    private VmPair guest(int i, int ramMiB, int rateMiBps) throws Exception {
+        int port = 4460 + i;
+        QemuProcess s = qemus.start(hosts.a().onHost(TestGuest.boot(qemus.qemu("src" + i).memoryMiB(ramMiB).paused(false),
+                VmPair.cache(), ramMiB / 2, rateMiBps, true), port));
+        QemuProcess d = qemus.start(hosts.b().onHost(TestGuest.boot(qemus.qemu("dst" + i).memoryMiB(ramMiB).paused(false),
+                VmPair.cache(), ramMiB / 2, rateMiBps, true), port).incomingDefer(true));
+        QmpClient sc = client(hosts.a().monitor(port), QmpClient.builder().name("src" + i));
+        QmpClient dc = client(hosts.b().monitor(port), QmpClient.builder().name("dst" + i));
+        sc.connect().get(10, TimeUnit.SECONDS);
+        dc.connect().get(10, TimeUnit.SECONDS);
+        VmPair p = VmPair.of(s, d, sc, dc);
+        pairs.add(p);
+        return p;
+    }
+
+    @Test
+    void fourGuestsEvacuatedFromOneHostTwoAtATimeUnderABudget() throws Exception {
+        hosts.bandwidth(1000); // the migration link: 1 Gbit/s
+        int[] rates = {32, 1, 16, 4};
+        java.util.List<VmPair> vms = new java.util.ArrayList<>();
+        for (int i = 0; i < rates.length; i++) {
+            vms.add(guest(i, 128, rates[i]));
+        }
+        for (VmPair p : vms) {
+            TestGuest.awaitFilled(p.src, 64, Duration.ofSeconds(60)); // the dirty rate is measured on the steady rate, not the fill
+        }
+        long budget = 64L << 20;
+        java.util.Map<String, Long> limits = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.List<Long> sums = new java.util.concurrent.CopyOnWriteArrayList<>();
+        io.qmp4j.migration.evacuation.Evacuation.Builder e = io.qmp4j.migration.evacuation.Evacuation.builder().maxParallel(2)
+                .totalBandwidth(budget).listener(new io.qmp4j.migration.evacuation.Evacuation.Listener() {
+                    @Override
+                    public void bandwidth(String vm, long bandwidth) {
+                        limits.put(vm, bandwidth);
+                        sums.add(limits.values().stream().mapToLong(Long::longValue).sum());
+                    }
+
+                    @Override
+                    public void ended(io.qmp4j.migration.evacuation.VmResult r) {
+                        limits.remove(r.name());
+                    }
+                });
+        for (int i = 0; i < vms.size(); i++) {
+            e.add("vm" + i, Migration.builder().source(vms.get(i).src).destination(vms.get(i).dst)
+                    .uri(MigrationUri.tcp(hosts.b().migrationAddress(), MIGRATION + 2 * i)));
+        }
+        io.qmp4j.migration.evacuation.EvacuationResult r = e.build().start().completion().get(240, TimeUnit.SECONDS);
+        System.out.println("two hosts, four guests, 2 at a time under 64 MiB/s: " + r.totalTime().toMillis() + " ms; "
+                + r.results().stream().map(v -> v.name() + " " + v.outcome() + " #" + v.startedAs()).toList());
+        assertTrue(r.allCompleted(), r.toString());
+        assertEquals(2, r.maxRunning());
+        assertEquals(java.util.List.of(3, 0, 2, 1), r.results().stream().map(io.qmp4j.migration.evacuation.VmResult::startedAs)
+                .toList(), "coldest first: 1, 4, 16, 32 MiB/s");
+        assertTrue(sums.stream().allMatch(x -> x <= budget), "the running limits never add up past the budget: " + sums);
+        for (VmPair p : vms) {
+            assertGuestHealthyOn(p);
+            assertNothingOfOurs(p.src, p.dst);
+        }
+    }
+
     private Migration.Builder migration(VmPair p) {
         return Migration.builder().source(p.src).destination(p.dst).uri(MigrationUri.tcp(hosts.b().migrationAddress(), MIGRATION));
     }
