@@ -356,7 +356,7 @@ public final class QmpSession extends ChannelInboundHandlerAdapter {
         if (evt instanceof io.netty.handler.ssl.SslHandshakeCompletionEvent e && !e.isSuccess() && failure == null) {
             failure = new QmpConnectException(cfg.endpoint(), "TLS handshake with " + cfg.endpoint() + " failed: "
                     + TlsSupport.reason(e.cause()), e.cause());
-            log.warn("{}{}", prefix, failure.getMessage());
+            log.debug("{}{}", prefix, failure.getMessage()); // connect() fails with it: the caller has it
         }
         super.userEventTriggered(ctx, evt);
     }
@@ -387,7 +387,7 @@ public final class QmpSession extends ChannelInboundHandlerAdapter {
         if (failure == null) {
             failure = ex;
             if (!(ex instanceof QmpDisconnectedException)) {
-                log.warn("{}ending the session: {}", prefix, ex.getMessage());
+                log.debug("{}ending the session: {}", prefix, ex.getMessage()); // every pending call fails with it
             }
         }
         ctx.close();
