@@ -1,7 +1,6 @@
 package io.qmp4j.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.qmp4j.core.QmpClient;
 import io.qmp4j.core.QmpEndpoint;
@@ -90,9 +89,7 @@ abstract class RealQemuCase {
 
     /** Runs a tool (qemu-img, openssl) and requires it to succeed. */
     protected static void runTool(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), String.join(" ", cmd));
-        assertEquals(0, p.exitValue(), String.join(" ", cmd) + ": " + out);
+        io.qmp4j.testkit.qemu.HostTools.Result r = io.qmp4j.testkit.qemu.HostTools.exec(java.time.Duration.ofSeconds(60), cmd);
+        assertEquals(0, r.exit(), String.join(" ", cmd) + ": " + r.output());
     }
 }

@@ -61,7 +61,7 @@ final class VmPair {
     }
 
     static Path cache() {
-        return Path.of(System.getProperty("java.io.tmpdir"), "qmp4j-cache");
+        return TestGuest.defaultCache();
     }
 
     /** Starts both; {@code common} adds what both command lines share, {@code dstOnly} what only the destination gets. */

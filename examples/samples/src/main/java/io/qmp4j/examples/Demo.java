@@ -70,7 +70,7 @@ public final class Demo {
 
     public static void main(String[] args) throws Exception {
         Path work = Files.createTempDirectory("qmp4j-demo");
-        Path cache = Path.of(System.getProperty("java.io.tmpdir"), "qmp4j-cache");
+        Path cache = TestGuest.defaultCache();
         Demo demo = new Demo(work, cache);
         // Ctrl-C: QemuProcess's own hooks kill each QEMU by PID; this one removes the files.
         Thread cleanup = new Thread(demo::cleanUp, "qmp4j-demo-cleanup");

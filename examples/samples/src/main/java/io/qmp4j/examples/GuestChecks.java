@@ -3,6 +3,7 @@ package io.qmp4j.examples;
 import io.qmp4j.core.QmpClient;
 import io.qmp4j.core.command.QueryStatus;
 import io.qmp4j.testkit.qemu.Accelerator;
+import io.qmp4j.testkit.qemu.HostTools;
 import io.qmp4j.testkit.qemu.TestGuest;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -33,11 +34,9 @@ final class GuestChecks {
 
     static boolean compare(Path a, Path b) throws Exception {
         // -U: the images are still open (read-only, inactive) by the QEMUs.
-        Process p = new ProcessBuilder("qemu-img", "compare", "-U", a.toString(), b.toString()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes()).strip();
-        p.waitFor(60, TimeUnit.SECONDS);
-        System.out.println("  qemu-img compare " + a.getFileName() + " " + b.getFileName() + ": " + out);
-        return p.exitValue() == 0;
+        HostTools.Result r = HostTools.exec(java.time.Duration.ofSeconds(60), "qemu-img", "compare", "-U", a.toString(), b.toString());
+        System.out.println("  qemu-img compare " + a.getFileName() + " " + b.getFileName() + ": " + r.output().strip());
+        return r.exit() == 0;
     }
 
     static TestGuest.GuestStatus waitForTicks(QmpClient c, long ticks) throws Exception {

@@ -75,7 +75,7 @@ public final class EvacuationBenchmark {
                 new Mode("all at once, no budget", ratesMiBps.length, false),
                 new Mode("scheduler: 2 at once under the budget", 2, true));
         Path work = Files.createTempDirectory("qmp4j-bench-evacuation");
-        Path cache = Path.of(System.getProperty("java.io.tmpdir"), "qmp4j-cache");
+        Path cache = TestGuest.defaultCache();
         List<Figures> all = new ArrayList<>();
         try (QmpResources resources = QmpResources.create()) {
             for (Mode m : modes) {

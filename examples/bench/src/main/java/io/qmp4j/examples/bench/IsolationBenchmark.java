@@ -50,7 +50,7 @@ public final class IsolationBenchmark {
         System.out.printf("isolation benchmark: TLS, 2 multifd channels, guest %d MiB dirtying %d MiB/s, %d CPUs, %s%n", ramMiB,
                 rateMiBps, cpus, Accelerator.detect());
         Path work = Files.createTempDirectory("qmp4j-bench-isolation");
-        Path cache = Path.of(System.getProperty("java.io.tmpdir"), "qmp4j-cache");
+        Path cache = TestGuest.defaultCache();
         List<Figures> medians = new ArrayList<>();
         try (QmpResources resources = QmpResources.create()) {
             Path tls = Certificates.authority(work.resolve("ca"), "bench CA").issueAll(work.resolve("tls"), List.of("localhost", "127.0.0.1"));

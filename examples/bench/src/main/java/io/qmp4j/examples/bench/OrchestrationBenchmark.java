@@ -49,7 +49,7 @@ public final class OrchestrationBenchmark {
         int ram = args.length > 1 ? Integer.parseInt(args[1]) : 512;
         int rate = args.length > 2 ? Integer.parseInt(args[2]) : 16;
         Path work = Files.createTempDirectory("qmp4j-bench-orch");
-        Path cache = Path.of(System.getProperty("java.io.tmpdir"), "qmp4j-cache");
+        Path cache = TestGuest.defaultCache();
         System.out.printf("orchestration benchmark: %d migrations each way, guest %d MiB (%d MiB written, %d MiB/s dirtied), %s,"
                 + " UNIX socket stream%n", runs, ram, ram - 64, rate, Accelerator.detect());
         Run[] sdk = new Run[runs];

@@ -51,7 +51,7 @@ public final class Soak {
      */
     public static boolean run(int rounds) throws Exception {
         Path work = Files.createTempDirectory("qmp4j-soak");
-        Path cache = Path.of(System.getProperty("java.io.tmpdir"), "qmp4j-cache");
+        Path cache = TestGuest.defaultCache();
         boolean kvm = Accelerator.detect() == Accelerator.KVM;
         Path[] disks = {work.resolve("disk-0.qcow2"), work.resolve("disk-1.qcow2")};
         Path original = work.resolve("original.qcow2");
@@ -112,9 +112,8 @@ public final class Soak {
             }
             current.close();
             current = null;
-            Process cmp = new ProcessBuilder("qemu-img", "compare", "-q", original.toString(), disks[disk].toString()).start();
-            cmp.waitFor(60, TimeUnit.SECONDS);
-            boolean same = cmp.exitValue() == 0;
+            boolean same = HostTools.exec(Duration.ofSeconds(60), "qemu-img", "compare", "-q", original.toString(),
+                    disks[disk].toString()).exit() == 0;
             System.out.println("the disk after " + rounds + " migrations " + (same ? "equals" : "DIFFERS FROM") + " the original");
             ok &= same;
         } finally {

@@ -73,7 +73,7 @@ public final class StrategyBenchmark {
                 new Strategy("post-copy after pass 1", b -> b.postcopy(Postcopy.afterPasses(1)), false),
                 new Strategy("suspend after 3 s", b -> b.timeout(Duration.ofSeconds(3), TimeoutAction.SUSPEND), false));
         Path work = Files.createTempDirectory("qmp4j-bench-strategy");
-        Path cache = Path.of(System.getProperty("java.io.tmpdir"), "qmp4j-cache");
+        Path cache = TestGuest.defaultCache();
         List<Figures> all = new ArrayList<>();
         DirtyRate measured = null;
         try (QmpResources resources = QmpResources.create()) {

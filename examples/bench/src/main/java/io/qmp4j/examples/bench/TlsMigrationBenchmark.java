@@ -45,7 +45,7 @@ public final class TlsMigrationBenchmark {
         List<Config> configs = List.of(new Config("plain", false, 0), new Config("TLS", true, 0),
                 new Config("TLS, 2 channels", true, 2), new Config("TLS, 4 channels", true, 4));
         Path work = Files.createTempDirectory("qmp4j-bench-tls");
-        Path cache = Path.of(System.getProperty("java.io.tmpdir"), "qmp4j-cache");
+        Path cache = TestGuest.defaultCache();
         Map<Config, List<MigrationResult>> results = new LinkedHashMap<>();
         configs.forEach(c -> results.put(c, new ArrayList<>()));
         System.out.printf("TLS migration benchmark: %d rounds, guest %d MiB RAM, all of it written, %d MiB/s dirtied, %s,"

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -19,20 +20,62 @@ public final class HostTools {
     }
 
     /**
+     * A tool's end: its exit code and what it printed.
+     *
+     * @param exit the exit code
+     * @param output stdout and stderr together
+     */
+    public record Result(int exit, String output) {
+    }
+
+    /**
      * Runs a tool ({@code qemu-img}, {@code qemu-io}, {@code ip}) and requires it to succeed within 60 s.
      *
      * @param cmd the command line
      * @return what it printed (stdout and stderr)
-     * @throws IllegalStateException with the tool's output when it fails
+     * @throws IllegalStateException with the tool's output when it fails or does not end in time
      */
     public static String run(String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            p.destroyForcibly();
-            throw new IllegalStateException(String.join(" ", cmd) + " failed: " + out);
+        Result r = exec(Duration.ofSeconds(60), cmd);
+        if (r.exit() != 0) {
+            throw new IllegalStateException(String.join(" ", cmd) + " failed: " + r.output());
         }
-        return out;
+        return r.output();
+    }
+
+    /**
+     * Runs a tool within a deadline: its output goes to a file (so that a tool that prints and
+     * hangs cannot block the reader past the deadline), and a tool still running at the deadline
+     * is killed.
+     *
+     * @param timeout how long it may run
+     * @param cmd the command line
+     * @return its exit code and output
+     * @throws IllegalStateException when it did not end in time (with what it printed)
+     */
+    public static Result exec(Duration timeout, String... cmd) throws IOException, InterruptedException {
+        return exec(timeout, null, cmd);
+    }
+
+    /** As {@link #exec(Duration, String...)}, run in {@code dir} (or here when {@code null}). */
+    public static Result exec(Duration timeout, Path dir, String... cmd) throws IOException, InterruptedException {
+        Path out = Files.createTempFile("qmp4j-tool", ".out");
+        try {
+            ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
+            if (dir != null) {
+                b.directory(dir.toFile());
+            }
+            Process p = b.start();
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(5, TimeUnit.SECONDS);
+                throw new IllegalStateException(String.join(" ", cmd) + " did not end within " + timeout.toSeconds() + " s and was"
+                        + " killed: " + Files.readString(out));
+            }
+            return new Result(p.exitValue(), Files.readString(out));
+        } finally {
+            Files.deleteIfExists(out);
+        }
     }
 
     /**

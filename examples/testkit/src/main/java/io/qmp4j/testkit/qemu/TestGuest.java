@@ -5,7 +5,6 @@ import io.qmp4j.core.command.HumanMonitorCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -32,7 +31,19 @@ public final class TestGuest {
     }
 
     /**
-     * Builds the kernel (once per source version) into a cache directory.
+     * @return the user's cache for the guest's build: {@code $XDG_CACHE_HOME/qmp4j}, else
+     *         {@code ~/.cache/qmp4j} — not a predictable shared path under {@code /tmp}; created
+     *         owner-only
+     */
+    public static Path defaultCache() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return HostTools.ownerOnlyDirectory(base.resolve("qmp4j"));
+    }
+
+    /**
+     * Builds the kernel (once per source version) into a cache directory, where a build is used
+     * again only while its SHA-256, written beside it, still matches.
      *
      * @param cacheDir where to keep the build
      * @return the kernel's path
@@ -54,10 +65,11 @@ public final class TestGuest {
             String hash = HexFormat.of().formatHex(sha.digest()).substring(0, 16);
             Path dir = cacheDir.resolve("guest-" + hash);
             Path elf = dir.resolve("mbkernel.elf");
-            if (Files.exists(elf)) {
-                return elf;
+            Path sum = dir.resolve("mbkernel.elf.sha256");
+            if (Files.exists(elf) && Files.exists(sum) && Files.readString(sum).strip().equals(sha256(elf))) {
+                return elf; // built here before, and unchanged since
             }
-            Files.createDirectories(dir);
+            HostTools.ownerOnlyDirectory(dir);
             // A build directory of its own: other JVMs (parallel test forks) may build the same kernel at once.
             Path build = Files.createTempDirectory(dir, "build");
             for (int i = 0; i < SOURCES.size(); i++) {
@@ -68,18 +80,19 @@ public final class TestGuest {
                     "-fno-stack-protector", "-fno-asynchronous-unwind-tables", "-nostdlib", "-static", "-no-pie", "-O2",
                     "-Wl,--build-id=none", "-Wl,--no-warn-rwx-segments", "-Wl,-T," + build.resolve("link.ld"),
                     "-o", tmp.toString(), build.resolve("entry.S").toString(), build.resolve("guest.c").toString());
-            Process p;
+            HostTools.Result built;
             try {
-                p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+                built = HostTools.exec(java.time.Duration.ofSeconds(120), cmd.toArray(String[]::new));
             } catch (IOException e) {
                 throw new IllegalStateException("cannot run gcc to build the test guest (apt-get install gcc): " + e.getMessage(), e);
             }
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                p.destroyForcibly();
-                throw new IllegalStateException("building the test guest failed: " + String.join(" ", cmd) + "\n" + out);
+            if (built.exit() != 0) {
+                throw new IllegalStateException("building the test guest failed: " + String.join(" ", cmd) + "\n" + built.output());
             }
+            Path sumTmp = build.resolve("mbkernel.elf.sha256");
+            Files.writeString(sumTmp, sha256(tmp));
             Files.move(tmp, elf, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(sumTmp, sum, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             HostTools.deleteTree(build);
             return elf;
         } catch (IOException e) {
@@ -90,6 +103,10 @@ public final class TestGuest {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    private static String sha256(Path file) throws IOException, NoSuchAlgorithmException {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
     }
 
     /**

@@ -12,7 +12,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Makes x509 certificates in QEMU's layout with {@code openssl} (Debian's {@code openssl}
@@ -162,14 +161,10 @@ public final class Certificates {
         cmd.add("openssl");
         cmd.addAll(List.of(args));
         try {
-            Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes());
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IllegalStateException("openssl " + args[0] + " did not finish within 60 s");
-            }
-            if (p.exitValue() != 0) {
-                throw new IllegalStateException("openssl " + String.join(" ", args) + " failed: " + out.strip());
+            io.qmp4j.testkit.qemu.HostTools.Result r = io.qmp4j.testkit.qemu.HostTools.exec(java.time.Duration.ofSeconds(60), dir,
+                    cmd.toArray(String[]::new));
+            if (r.exit() != 0) {
+                throw new IllegalStateException("openssl " + String.join(" ", args) + " failed: " + r.output().strip());
             }
         } catch (IOException e) {
             throw new IllegalStateException("cannot run openssl (apt-get install openssl): " + e.getMessage(), e);
