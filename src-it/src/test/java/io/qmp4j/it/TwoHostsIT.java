@@ -139,12 +139,21 @@ class TwoHostsIT extends MigrationCase {
                 + r.results().stream().map(v -> v.name() + " " + v.outcome() + " #" + v.startedAs()).toList());
         assertTrue(r.allCompleted(), r.toString());
         assertEquals(2, r.maxRunning());
-        assertEquals(java.util.List.of(3, 0, 2, 1), r.results().stream().map(io.qmp4j.migration.evacuation.VmResult::startedAs)
-                .toList(), "coldest first: 1, 4, 16, 32 MiB/s");
+        assertColdestFirst(r);
         assertTrue(sums.stream().allMatch(x -> x <= budget), "the running limits never add up past the budget: " + sums);
         for (VmPair p : vms) {
             assertGuestHealthyOn(p);
             assertNothingOfOurs(p.src, p.dst);
+        }
+    }
+
+    /** Started in the order of the dirty rates measured before the start (QEMU's page sampling is coarse at low rates). */
+    static void assertColdestFirst(io.qmp4j.migration.evacuation.EvacuationResult r) {
+        java.util.List<Long> rates = r.results().stream().sorted(java.util.Comparator.comparingInt(
+                io.qmp4j.migration.evacuation.VmResult::startedAs)).map(v -> v.dirtyRate().orElseThrow()).toList();
+        System.out.println("measured dirty rates in start order (MiB/s): " + rates.stream().map(x -> x >> 20).toList());
+        for (int i = 1; i < rates.size(); i++) {
+            assertTrue(rates.get(i - 1) <= rates.get(i), "coldest first, by the measured rates: " + rates);
         }
     }
 
