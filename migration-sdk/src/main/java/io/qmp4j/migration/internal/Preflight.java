@@ -2,7 +2,6 @@ package io.qmp4j.migration.internal;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.qmp4j.core.QmpClient;
 import io.qmp4j.core.command.MigrationCapabilityStatus;
 import io.qmp4j.core.command.MigrationInfo;
 import io.qmp4j.core.command.QueryMigrate;
@@ -18,7 +17,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Everything that can refuse a job, run before its first change to either QEMU: the plan's
@@ -124,11 +122,8 @@ final class Preflight {
 
     /** Checks the commands the job will send with the QEMU's own schema, so that what it cannot take is refused before any change. */
     private List<String> schemaProblems(Side side, Map<String, Boolean> caps, ObjectNode params) {
-        QmpClient c = qmp.client(side);
-        QmpSchema schema;
-        try {
-            schema = c.schema().get(qmp.step().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
+        QmpSchema schema = qmp.schema(side).orElse(null);
+        if (schema == null) {
             return List.of(); // no schema to check with: QEMU answers for itself
         }
         List<String> p = new ArrayList<>();

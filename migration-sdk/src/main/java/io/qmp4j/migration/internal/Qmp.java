@@ -87,13 +87,14 @@ final class Qmp {
         return schema(side).map(s -> s.commandTakesArgument(command, argument)).orElse(fallback);
     }
 
-    private Optional<QmpSchema> schema(Side side) {
+    /** @return that QEMU's schema, empty when it could not be read within the step timeout */
+    Optional<QmpSchema> schema(Side side) {
         try {
             return Optional.of(client(side).schema().get(step.toMillis(), TimeUnit.MILLISECONDS));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.empty();
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException | TimeoutException | java.util.concurrent.CancellationException e) {
             return Optional.empty();
         }
     }
