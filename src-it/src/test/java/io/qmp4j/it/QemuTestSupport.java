@@ -48,6 +48,23 @@ final class QemuTestSupport implements AutoCloseable {
         return root;
     }
 
+    /**
+     * What each QEMU of the test is and said, for a failed test's report: alive or its exit
+     * code, and the last lines of its stdout and stderr (a crash or an assertion of QEMU's shows there).
+     */
+    String report() {
+        StringBuilder b = new StringBuilder();
+        synchronized (started) {
+            for (QemuProcess p : started) {
+                b.append("--- ").append(p).append(p.isAlive() ? ", alive" : ", exited").append('\n');
+                String out = p.output().strip();
+                List<String> lines = out.isEmpty() ? List.of() : List.of(out.split("\n"));
+                lines.subList(Math.max(0, lines.size() - 20), lines.size()).forEach(l -> b.append("    ").append(l).append('\n'));
+            }
+        }
+        return b.toString();
+    }
+
     @Override
     public void close() {
         synchronized (started) {

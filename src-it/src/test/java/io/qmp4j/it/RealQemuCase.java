@@ -16,6 +16,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Set-up shared by the tests against real QEMU: one {@link QmpResources} per class, a work
@@ -63,6 +65,14 @@ abstract class RealQemuCase {
     protected boolean onQemu10() {
         return getClass().isAnnotationPresent(OnQemu10.class);
     }
+
+    /** On a failure, before teardown kills them: what the test's QEMUs said (a QEMU that crashed says why there). */
+    @RegisterExtension
+    final AfterTestExecutionCallback reportQemusOnFailure = ctx -> {
+        if (ctx.getExecutionException().isPresent() && qemus != null) {
+            System.out.println("QEMUs of the failed test " + ctx.getDisplayName() + ":\n" + qemus.report());
+        }
+    };
 
     @AfterEach
     void closeClientsAndKillQemus() {

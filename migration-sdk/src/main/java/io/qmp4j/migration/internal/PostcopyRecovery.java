@@ -23,6 +23,9 @@ import org.slf4j.LoggerFactory;
  * received the device state. The destination is then still in pre-copy ({@code active}), QEMU
  * 7.2 refuses {@code migrate-pause} there, and it fails its incoming migration when the link
  * returns; the attempts here cannot resume it, and the failure reports the paused source.
+ * Nor, on QEMU 7.2, a link that fails again during the recovery handshake: 7.2's destination
+ * cannot go from {@code postcopy-recover} back to {@code postcopy-paused} and crashes (10.0 pauses
+ * again, and the next attempt resumes it); the job then fails as the destination gone.
  */
 final class PostcopyRecovery {
 

@@ -127,7 +127,7 @@ final class Qmp {
         QmpClient c = client(side);
         if (cause instanceof QmpDisconnectedException || (cause instanceof QmpStateException && c.state() != QmpState.RUNNING)) {
             return new Failure(Failure.gone(side), "the " + side.label() + " QEMU went away (its monitor " + c.endpoint()
-                    + " closed) during " + command, null, cause);
+                    + " closed) during " + command + ": " + cause.getMessage(), null, cause);
         }
         if (cause instanceof QmpCommandException q) {
             return new Failure(FailureKind.COMMAND_FAILED, command + " on the " + side.label() + ": " + q.description(),
