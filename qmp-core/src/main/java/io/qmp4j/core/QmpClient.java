@@ -8,11 +8,9 @@ import io.qmp4j.core.event.EventSubscription;
 import io.qmp4j.core.event.OverflowPolicy;
 import io.qmp4j.core.event.QmpEvent;
 import io.qmp4j.core.event.QmpEvents;
-import io.qmp4j.core.command.QueryQmpSchema;
 import io.qmp4j.core.internal.EventHub;
 import io.qmp4j.core.internal.Json;
 import io.qmp4j.core.schema.QmpSchema;
-import java.util.List;
 import io.qmp4j.core.internal.QmpSession;
 import io.qmp4j.core.internal.SessionConfig;
 import java.io.FileDescriptor;
@@ -54,10 +52,10 @@ public final class QmpClient implements AutoCloseable {
     private final boolean ownsResources;
     private final EventHub hub;
     private final QmpSession session;
+    private final SchemaGate schemaGate;
+    private final CommandLocks locks;
     private final Object fdLock = new Object();
     private CompletableFuture<?> fdChain = CompletableFuture.completedFuture(null); // guarded by fdLock
-    private CompletableFuture<QmpSchema> schema; // guarded by this, fetched on first use
-    private final java.util.concurrent.CopyOnWriteArrayList<Lock> locks = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private QmpClient(Builder b) {
         this.options = b.copy();
@@ -68,6 +66,15 @@ public final class QmpClient implements AutoCloseable {
         var group = b.endpoint instanceof QmpEndpoint.Unix ? resources.unixGroup() : resources.inetGroup();
         this.session = new QmpSession(new SessionConfig(b.endpoint, group, resources.callbackExecutor(), resources.timer(),
                 b.connectTimeout, b.commandTimeout, b.oob, b.maxFrameBytes, b.inBandWindow, b.eventHistory, name), hub);
+        // The command path, one way: locks -> schema gate -> the session's correlator -> the wire.
+        CommandPath wire = new CommandPath() {
+            @Override
+            public <R> CompletableFuture<R> send(Call<R> call) {
+                return session.submit(call.command(), call.args(), call.timeout(), call.fds());
+            }
+        };
+        this.schemaGate = new SchemaGate(wire, session, resources, b.schemaCheck, b.commandTimeout);
+        this.locks = new CommandLocks(schemaGate);
         if (ownsResources) {
             session.closeFuture().whenComplete((x, t) -> resources.close());
         }
@@ -162,97 +169,18 @@ public final class QmpClient implements AutoCloseable {
      * @return the result, as {@link #execute(QmpCommand)}
      */
     public <R> CompletableFuture<R> execute(QmpCommand<R> command, Duration timeout) {
-        return execute(command, timeout, null);
+        return execute(command, timeout, null, null);
     }
 
-    private <R> CompletableFuture<R> execute(QmpCommand<R> command, Duration timeout, Lock exempt) {
+    private <R> CompletableFuture<R> execute(QmpCommand<R> command, Duration timeout, FileDescriptor[] fds, CommandLock exempt) {
         Objects.requireNonNull(command, "command");
-        for (Lock l : locks) {
-            if (l != exempt && l.commands.contains(command.commandName())) {
-                return CompletableFuture.failedFuture(new QmpRefusedException(command.commandName(), l.reason));
-            }
-        }
-        if (!options.schemaCheck || command instanceof QmpCommand.Raw || state() != QmpState.RUNNING) {
-            return session.submit(command, timeout, null);
-        }
         ObjectNode args;
         try {
             args = Json.arguments(command);
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
-        CompletableFuture<QmpSchema> s = schema();
-        if (s.isDone() && !s.isCompletedExceptionally()) {
-            return checkAndSubmit(s.join(), command, args, timeout);
-        }
-        // First typed command of the session: wait for the schema within the command's own
-        // deadline, then check and send with what is left of it.
-        Duration t = timeout == null ? options.commandTimeout : timeout;
-        long start = System.nanoTime();
-        CompletableFuture<R> result = new CompletableFuture<>();
-        io.netty.util.Timeout guard = t.isZero() ? null : resources.timer().newTimeout(
-                x -> resources.callbackExecutor().execute(() -> result.completeExceptionally(
-                        new QmpTimeoutException("'" + command.commandName() + "' (waiting for the schema)", t))),
-                t.toNanos(), TimeUnit.NANOSECONDS);
-        awaitSchema(s, command, args, t, start, result, guard, true);
-        return result;
-    }
-
-    private <R> void awaitSchema(CompletableFuture<QmpSchema> s, QmpCommand<R> command, ObjectNode args, Duration t,
-                                 long start, CompletableFuture<R> result, io.netty.util.Timeout guard, boolean retry) {
-        s.whenComplete((schema, err) -> {
-            if (result.isDone()) {
-                return;
-            }
-            Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
-            if (cause instanceof QmpTimeoutException && retry) {
-                // The fetch timed out with the default deadline; this command may have time left.
-                awaitSchema(schema(), command, args, t, start, result, guard, false);
-                return;
-            }
-            if (cause instanceof QmpStateException && state() != QmpState.RUNNING) {
-                // The session ended between the fetch's steps: say so, as for any command in flight.
-                result.completeExceptionally(new QmpDisconnectedException("the session ended before '"
-                        + command.commandName() + "' could be sent", cause));
-                return;
-            }
-            if (cause instanceof QmpDisconnectedException || cause instanceof QmpStateException) {
-                // The session cannot answer: the command would fail the same way.
-                result.completeExceptionally(cause);
-                return;
-            }
-            if (cause instanceof QmpTimeoutException) {
-                result.completeExceptionally(new QmpTimeoutException("'" + command.commandName() + "' (waiting for the schema)", t));
-                return;
-            }
-            // Any other failure (a QEMU without the schema command, a reply we cannot read):
-            // send unchecked; the command reports its own failure.
-            Duration left = t.isZero() ? t : t.minusNanos(System.nanoTime() - start);
-            if (!t.isZero() && (left.isNegative() || left.isZero())) {
-                left = Duration.ofMillis(1);
-            }
-            checkAndSubmit(cause == null ? schema : null, command, args, left).whenComplete((r, e) -> {
-                if (guard != null) {
-                    guard.cancel();
-                }
-                if (e != null) {
-                    result.completeExceptionally(e);
-                } else {
-                    result.complete(r);
-                }
-            });
-        });
-    }
-
-    private <R> CompletableFuture<R> checkAndSubmit(QmpSchema schema, QmpCommand<R> command, ObjectNode args, Duration timeout) {
-        if (schema != null) {
-            List<String> problems = schema.check(command.commandName(), args);
-            if (!problems.isEmpty()) {
-                return CompletableFuture.failedFuture(new QmpUnsupportedException(command.commandName(),
-                        session.greeting().version(), problems));
-            }
-        }
-        return session.submit(command, args, timeout, null);
+        return locks.send(new CommandPath.Call<>(command, args, timeout, fds, exempt));
     }
 
     /**
@@ -262,29 +190,8 @@ public final class QmpClient implements AutoCloseable {
      *
      * @return the schema; fails as {@link #execute(QmpCommand)} when it cannot be fetched
      */
-    public synchronized CompletableFuture<QmpSchema> schema() {
-        if (schema == null || schema.isCompletedExceptionally()) {
-            schema = fetchSchema();
-        }
-        return schema;
-    }
-
-    private CompletableFuture<QmpSchema> fetchSchema() {
-        Greeting g = session.greeting();
-        if (g == null || state() != QmpState.RUNNING) {
-            return CompletableFuture.failedFuture(new QmpStateException("fetching the schema", state(), QmpState.RUNNING));
-        }
-        return session.submit(QmpCommand.raw("query-target", null), null, null).thenCompose(target -> {
-            String key = g.version().qemu() + "|" + g.version().packageName() + "|" + target.path("arch").asText();
-            QmpSchema cached = resources.schemaCache().get(key);
-            if (cached != null) {
-                return CompletableFuture.completedFuture(cached);
-            }
-            return session.submit(new QueryQmpSchema(), null, null).thenApply(fetched -> {
-                QmpSchema prior = resources.schemaCache().putIfAbsent(key, fetched);
-                return prior != null ? prior : fetched;
-            });
-        });
+    public CompletableFuture<QmpSchema> schema() {
+        return schemaGate.schema();
     }
 
     /**
@@ -297,34 +204,12 @@ public final class QmpClient implements AutoCloseable {
      * @return the lock; its holder may still execute the commands through it
      */
     public CommandLock lock(Set<String> commands, String reason) {
-        Lock l = new Lock(Set.copyOf(commands), Objects.requireNonNull(reason, "reason"));
-        locks.add(l);
-        return l;
-    }
-
-    private final class Lock implements CommandLock {
-        private final Set<String> commands;
-        private final String reason;
-
-        Lock(Set<String> commands, String reason) {
-            this.commands = commands;
-            this.reason = reason;
-        }
-
-        @Override
-        public Set<String> commands() {
-            return commands;
-        }
-
-        @Override
-        public <R> CompletableFuture<R> execute(QmpCommand<R> command, Duration timeout) {
-            return QmpClient.this.execute(command, timeout, this);
-        }
-
-        @Override
-        public void close() {
-            locks.remove(this);
-        }
+        return locks.lock(commands, reason, lock -> new CommandLocks.Executor() {
+            @Override
+            public <R> CompletableFuture<R> execute(QmpCommand<R> command, Duration timeout) {
+                return QmpClient.this.execute(command, timeout, null, lock);
+            }
+        });
     }
 
     /**
@@ -417,7 +302,7 @@ public final class QmpClient implements AutoCloseable {
         }
         synchronized (fdLock) {
             CompletableFuture<R> f = fdChain.handle((x, t) -> null)
-                    .thenCompose(x -> session.submit(command, null, new FileDescriptor[] {fd}));
+                    .thenCompose(x -> execute(command, null, new FileDescriptor[] {fd}, null));
             fdChain = f;
             return f;
         }

@@ -1,28 +1,31 @@
 package io.qmp4j.core.command;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qmp4j.core.QmpCommand;
 import java.lang.reflect.Type;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
  * {@code blockdev-add}: adds a block node. The options are QAPI's {@code BlockdevOptions}, a
  * union on {@code driver}; factories cover the common drivers, {@link #withOption} adds any
- * other member.
+ * other member. A plain value: the options are kept as given (strings, numbers, booleans,
+ * records such as {@link SocketAddress}, JSON nodes) and encoded when the command is sent.
  *
- * @param options the node's options
+ * @param options the node's options, in order; must have {@code driver}, no {@code null} values
  * @since 0.1
  */
-public record BlockdevAdd(ObjectNode options) implements QmpCommand<Void> {
+public record BlockdevAdd(Map<String, Object> options) implements QmpCommand<Void> {
 
     /** @param options must have {@code driver}; copied */
     public BlockdevAdd {
         Objects.requireNonNull(options, "options");
-        if (!options.hasNonNull("driver")) {
+        if (!(options.get("driver") instanceof String)) {
             throw new IllegalArgumentException("blockdev-add options need a driver");
         }
-        options = options.deepCopy();
+        options.forEach((k, v) -> Objects.requireNonNull(v, () -> "blockdev-add option " + k + " is null"));
+        options = Collections.unmodifiableMap(new LinkedHashMap<>(options));
     }
 
     /**
@@ -31,7 +34,7 @@ public record BlockdevAdd(ObjectNode options) implements QmpCommand<Void> {
      * @return a {@code file} protocol node
      */
     public static BlockdevAdd file(String nodeName, String filename) {
-        return new BlockdevAdd(node("file", nodeName).put("filename", filename));
+        return node("file", nodeName).withOption("filename", filename);
     }
 
     /**
@@ -40,7 +43,7 @@ public record BlockdevAdd(ObjectNode options) implements QmpCommand<Void> {
      * @return a {@code qcow2} format node
      */
     public static BlockdevAdd qcow2(String nodeName, String fileNodeName) {
-        return new BlockdevAdd(node("qcow2", nodeName).put("file", fileNodeName));
+        return node("qcow2", nodeName).withOption("file", fileNodeName);
     }
 
     /**
@@ -49,7 +52,7 @@ public record BlockdevAdd(ObjectNode options) implements QmpCommand<Void> {
      * @return a {@code raw} format node
      */
     public static BlockdevAdd raw(String nodeName, String fileNodeName) {
-        return new BlockdevAdd(node("raw", nodeName).put("file", fileNodeName));
+        return node("raw", nodeName).withOption("file", fileNodeName);
     }
 
     /**
@@ -60,28 +63,26 @@ public record BlockdevAdd(ObjectNode options) implements QmpCommand<Void> {
      * @return an {@code nbd} client node
      */
     public static BlockdevAdd nbd(String nodeName, SocketAddress server, String export, String tlsCreds) {
-        ObjectNode n = node("nbd", nodeName);
-        n.set("server", io.qmp4j.core.internal.Json.MAPPER.valueToTree(server));
-        n.put("export", export);
-        if (tlsCreds != null) {
-            n.put("tls-creds", tlsCreds);
-        }
-        return new BlockdevAdd(n);
+        BlockdevAdd n = node("nbd", nodeName).withOption("server", server).withOption("export", export);
+        return tlsCreds == null ? n : n.withOption("tls-creds", tlsCreds);
     }
 
     /**
      * @param name a member of the driver's options
-     * @param value its value (a string, number, boolean or JSON node)
+     * @param value its value (a string, number, boolean, record or JSON node); not {@code null}
      * @return a copy with the member set
      */
     public BlockdevAdd withOption(String name, Object value) {
-        ObjectNode n = options.deepCopy();
-        n.set(name, io.qmp4j.core.internal.Json.MAPPER.valueToTree(value));
+        Map<String, Object> n = new LinkedHashMap<>(options);
+        n.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
         return new BlockdevAdd(n);
     }
 
-    private static ObjectNode node(String driver, String nodeName) {
-        return JsonNodeFactory.instance.objectNode().put("driver", driver).put("node-name", Objects.requireNonNull(nodeName, "nodeName"));
+    private static BlockdevAdd node(String driver, String nodeName) {
+        Map<String, Object> n = new LinkedHashMap<>();
+        n.put("driver", driver);
+        n.put("node-name", Objects.requireNonNull(nodeName, "nodeName"));
+        return new BlockdevAdd(n);
     }
 
     @Override

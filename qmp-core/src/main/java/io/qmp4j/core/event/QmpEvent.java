@@ -1,8 +1,7 @@
 package io.qmp4j.core.event;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.qmp4j.core.internal.Json;
+import io.qmp4j.core.QmpJson;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -38,10 +37,9 @@ public record QmpEvent(String name, JsonNode data, Instant timestamp) {
      */
     public <T> T as(Class<T> type) {
         try {
-            return Json.MAPPER.treeToValue(data, type);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("event " + name + " does not fit " + type.getName()
-                    + ": " + e.getOriginalMessage(), e);
+            return QmpJson.read(data, type);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("event " + name + " does not fit " + type.getName() + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,8 +1,13 @@
 package io.qmp4j.core.internal;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.util.Timeout;
+import io.qmp4j.core.MalformedReplyException;
+import io.qmp4j.core.QmpCommandException;
+import io.qmp4j.core.QmpErrorClass;
 import java.io.FileDescriptor;
 import java.util.concurrent.CompletableFuture;
 
@@ -33,6 +38,23 @@ final class Pending {
         this.fds = fds;
         this.resultType = resultType;
         this.future = future;
+    }
+
+    /** Completes the future with the reply: its error as {@link QmpCommandException}, or its return decoded. */
+    void complete(ObjectNode reply) {
+        JsonNode error = reply.get("error");
+        if (error != null) {
+            future.completeExceptionally(new QmpCommandException(name, Long.toString(id),
+                    QmpErrorClass.of(error.path("class").asText("GenericError")), error.path("desc").asText("")));
+            return;
+        }
+        JsonNode ret = reply.get("return");
+        try {
+            future.complete(wantsRaw(resultType) ? ret : isVoid() ? null : Json.MAPPER.treeToValue(ret, resultType));
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            future.completeExceptionally(new MalformedReplyException("the reply to '" + name + "' (id " + id
+                    + ") does not fit " + resultType + ": " + e.getMessage(), e));
+        }
     }
 
     boolean isVoid() {

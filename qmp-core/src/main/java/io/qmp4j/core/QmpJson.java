@@ -1,0 +1,34 @@
+package io.qmp4j.core;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.qmp4j.core.internal.Json;
+
+/**
+ * Reads QMP's JSON the way qmp4j reads replies and events: leniently (members a type does not
+ * know are ignored, enum values it does not know become the enum's default value), so that a
+ * newer QEMU never breaks a decode. For decoding {@link QmpClient#executeRaw} results and event
+ * data into types of your own.
+ *
+ * @since 0.2
+ */
+public final class QmpJson {
+
+    private QmpJson() {
+    }
+
+    /**
+     * @param node a JSON value, e.g. an event's data or a raw command's return
+     * @param type a record or class it should fit
+     * @param <T> the type
+     * @return the value as {@code type}
+     * @throws IllegalArgumentException when it does not fit, saying why
+     */
+    public static <T> T read(JsonNode node, Class<T> type) {
+        try {
+            return Json.MAPPER.treeToValue(node, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e.getOriginalMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package io.qmp4j.core.internal;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.json.JsonObjectDecoder;
+import io.netty.handler.ssl.SslContext;
+import io.qmp4j.core.QmpConnectException;
+import io.qmp4j.core.QmpEndpoint;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import org.newsclub.net.unix.AFUNIXSelectorProvider;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
+import org.newsclub.net.unix.AFUNIXSocketChannel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens the channel to a monitor (a UNIX socket through junixsocket, TCP, or TCP with TLS) and
+ * lays out its pipeline: {@code [tls] → framer → json → handshake → correlator}.
+ */
+final class Connector {
+
+    /** The wire at TRACE: {@code -->} commands, {@code <--} replies and events. */
+    private static final Logger wire = LoggerFactory.getLogger("io.qmp4j.core.wire");
+
+    /**
+     * At most one read of at most 4 KiB per session each time round the event loop. Sessions
+     * share one I/O thread; a session flooding events (or a large reply) then takes its turn
+     * with the others instead of keeping the thread for up to 16 reads of 64 KiB, which is
+     * Netty's default (ScaleBenchmark: quiet sessions 13-32x slower under a flood with that,
+     * about 2x with this). Handles are per channel; the allocator itself is shareable.
+     */
+    private static final RecvByteBufAllocator READ_BUDGET = new AdaptiveRecvByteBufAllocator(64, 1024, 4096).maxMessagesPerRead(1);
+
+    private final SessionConfig cfg;
+    private final String prefix;
+
+    Connector(SessionConfig cfg, String prefix) {
+        this.cfg = cfg;
+        this.prefix = prefix;
+    }
+
+    /**
+     * Starts connecting; the returned future completes when the socket is connected (a UNIX
+     * socket is connected before it is registered).
+     *
+     * @throws QmpConnectException when the endpoint is refused at once (UNIX) or TLS cannot be set up
+     */
+    ChannelFuture open(ChannelHandler handshake, ChannelHandler correlator) {
+        QmpEndpoint endpoint = cfg.endpoint();
+        SslContext ssl = endpoint instanceof QmpEndpoint.Tls tls ? TlsSupport.context(tls) : null;
+        Bootstrap b = new Bootstrap().group(cfg.group())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, cfg.connectTimeout().toMillis()))
+                .option(ChannelOption.RCVBUF_ALLOCATOR, READ_BUDGET)
+                .handler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        install(ch, ssl, handshake, correlator);
+                    }
+                });
+        if (endpoint instanceof QmpEndpoint.Unix unix) {
+            AFUNIXSocketChannel socket = connectUnix(unix);
+            // Registered already connected: see UnixNioChannel for why.
+            return b.channelFactory(() -> new UnixNioChannel(socket)).register();
+        }
+        b.channel(NioSocketChannel.class).option(ChannelOption.TCP_NODELAY, true);
+        if (endpoint instanceof QmpEndpoint.Tls tls) {
+            return b.connect(InetSocketAddress.createUnresolved(tls.host(), tls.port()));
+        }
+        QmpEndpoint.Tcp tcp = (QmpEndpoint.Tcp) endpoint;
+        return b.connect(InetSocketAddress.createUnresolved(tcp.host(), tcp.port()));
+    }
+
+    /** Lays out the pipeline on a channel that is connected already (tests use an {@code EmbeddedChannel}). */
+    void install(Channel ch, SslContext ssl, ChannelHandler handshake, ChannelHandler correlator) {
+        if (ssl != null && cfg.endpoint() instanceof QmpEndpoint.Tls tls) {
+            ch.pipeline().addLast("tls", TlsSupport.handler(ssl, ch, tls));
+            ch.pipeline().addLast("tls-nudge", new TlsSupport.Nudge());
+        }
+        ch.pipeline().addLast("framer", new JsonObjectDecoder(cfg.maxFrameBytes()));
+        ch.pipeline().addLast("json", new JsonFrameDecoder(wire, prefix));
+        ch.pipeline().addLast("handshake", handshake);
+        ch.pipeline().addLast("qmp", correlator);
+    }
+
+    private static AFUNIXSocketChannel connectUnix(QmpEndpoint.Unix unix) {
+        AFUNIXSocketChannel socket = null;
+        try {
+            socket = AFUNIXSelectorProvider.provider().openSocketChannel();
+            socket.configureBlocking(false);
+            // A UNIX connect completes or fails at once; false means the listener's backlog is full.
+            if (!socket.connect(AFUNIXSocketAddress.of(unix.path()))) {
+                throw new IOException("the monitor's connection backlog is full: it is probably in use by other clients");
+            }
+            return socket;
+        } catch (IOException | RuntimeException e) {
+            if (socket != null) {
+                try {
+                    socket.close();
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+            throw new QmpConnectException(unix, "cannot connect to " + unix + ": " + reason, e);
+        }
+    }
+}

@@ -1,0 +1,246 @@
+package io.qmp4j.core.internal;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.util.Timeout;
+import io.qmp4j.core.Greeting;
+import io.qmp4j.core.MalformedReplyException;
+import io.qmp4j.core.QmpConnectException;
+import io.qmp4j.core.QmpDisconnectedException;
+import io.qmp4j.core.QmpEndpoint;
+import io.qmp4j.core.QmpException;
+import io.qmp4j.core.QmpProtocolException;
+import io.qmp4j.core.QmpState;
+import io.qmp4j.core.QmpTimeoutException;
+import java.io.IOException;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The life of one session as an explicit state machine ({@link QmpState}, forward only), the
+ * futures that report it (connected, closed), the connect deadline, and what ended the session:
+ * the first failure recorded wins and every pending call fails with it.
+ */
+final class Lifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(Lifecycle.class);
+    /** The moves a session may make; anything may move to {@code CLOSED} when the channel goes. */
+    private static final Map<QmpState, Set<QmpState>> NEXT = Map.of(
+            QmpState.IDLE, EnumSet.of(QmpState.CONNECTING, QmpState.CLOSED),
+            QmpState.CONNECTING, EnumSet.of(QmpState.NEGOTIATING, QmpState.CLOSING, QmpState.CLOSED),
+            QmpState.NEGOTIATING, EnumSet.of(QmpState.RUNNING, QmpState.CLOSING, QmpState.CLOSED),
+            QmpState.RUNNING, EnumSet.of(QmpState.CLOSING, QmpState.CLOSED),
+            QmpState.CLOSING, EnumSet.of(QmpState.CLOSED),
+            QmpState.CLOSED, EnumSet.noneOf(QmpState.class));
+
+    private final SessionConfig cfg;
+    private final String prefix;
+    private final AtomicReference<QmpState> state = new AtomicReference<>(QmpState.IDLE);
+    private final CompletableFuture<Greeting> connected = new CompletableFuture<>();
+    private final CompletableFuture<QmpDisconnectedException> closed = new CompletableFuture<>();
+    private volatile Greeting greeting;
+    private volatile boolean oob;
+    private volatile boolean socketConnected;
+    private volatile boolean userClosed;
+    private volatile QmpException failure;
+    private volatile Timeout connectDeadline;
+
+    Lifecycle(SessionConfig cfg) {
+        this.cfg = cfg;
+        this.prefix = "[" + cfg.name() + "] ";
+    }
+
+    QmpState state() {
+        return state.get();
+    }
+
+    /** Moves {@code from} → {@code to} if the session is in {@code from}; a move the machine does not have is a bug. */
+    boolean move(QmpState from, QmpState to) {
+        if (!NEXT.get(from).contains(to)) {
+            throw new IllegalStateException("no move from " + from + " to " + to);
+        }
+        return state.compareAndSet(from, to);
+    }
+
+    Greeting greeting() {
+        return greeting;
+    }
+
+    boolean oob() {
+        return oob;
+    }
+
+    String prefix() {
+        return prefix;
+    }
+
+    CompletableFuture<Greeting> connected() {
+        return connected;
+    }
+
+    CompletableFuture<QmpDisconnectedException> closed() {
+        return closed;
+    }
+
+    boolean userClosed() {
+        return userClosed;
+    }
+
+    QmpException failure() {
+        return failure;
+    }
+
+    void socketConnected() {
+        socketConnected = true;
+    }
+
+    /** Keeps the first reason the session failed for; later ones are consequences. */
+    void fail(QmpException ex) {
+        if (failure == null) {
+            failure = ex;
+        }
+    }
+
+    /** Ends the session for a protocol failure: every pending call fails with {@code ex}. */
+    void protocolError(ChannelHandlerContext ctx, QmpException ex) {
+        if (failure == null) {
+            failure = ex;
+            if (!(ex instanceof QmpDisconnectedException)) {
+                log.debug("{}ending the session: {}", prefix, ex.getMessage()); // every pending call fails with it
+            }
+        }
+        ctx.close();
+    }
+
+    void startDeadline(Runnable onDeadline) {
+        connectDeadline = cfg.timer().newTimeout(t -> onDeadline.run(), cfg.connectTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** The greeting arrived: negotiation starts. */
+    void greeted(Greeting g, boolean useOob) {
+        greeting = g;
+        oob = useOob;
+        move(QmpState.CONNECTING, QmpState.NEGOTIATING);
+    }
+
+    /** Negotiation succeeded: the session runs and {@code connect()} completes, unless it is closing already. */
+    void running() {
+        if (!move(QmpState.NEGOTIATING, QmpState.RUNNING)) {
+            return;
+        }
+        cancelDeadline();
+        log.debug("{}session running (oob {})", prefix, oob ? "on" : "off");
+        Greeting g = greeting;
+        Callbacks.run(cfg.executor(), () -> connected.complete(g));
+    }
+
+    /** @return the failure for a connect that did not finish in time, saying how far it got */
+    QmpConnectException deadlinePassed() {
+        QmpEndpoint ep = cfg.endpoint();
+        long ms = cfg.connectTimeout().toMillis();
+        String msg;
+        if (state.get() == QmpState.NEGOTIATING) {
+            msg = "QEMU at " + ep + " did not answer qmp_capabilities within " + ms + " ms";
+        } else if (socketConnected) {
+            msg = "connected to " + ep + " but no QMP greeting arrived within " + ms
+                    + " ms: the monitor is probably in use by another client (QEMU serves one client per monitor socket"
+                    + " and greets the next only when the first leaves)";
+        } else {
+            msg = "could not connect to " + ep + " within " + ms + " ms";
+        }
+        return new QmpConnectException(ep, msg, new QmpTimeoutException("connect to " + ep, cfg.connectTimeout()));
+    }
+
+    /**
+     * The caller closes: moves to {@code CLOSING} (or straight to {@code CLOSED} before any connect).
+     *
+     * @return whether there is a channel to close
+     */
+    boolean requestClose() {
+        while (true) {
+            QmpState s = state.get();
+            if (s == QmpState.CLOSED || s == QmpState.CLOSING) {
+                return false;
+            }
+            if (s == QmpState.IDLE) {
+                if (move(s, QmpState.CLOSED)) {
+                    ended(new QmpDisconnectedException("client closed before it connected", null));
+                    return false;
+                }
+                continue;
+            }
+            if (move(s, QmpState.CLOSING)) {
+                userClosed = true;
+                return true;
+            }
+        }
+    }
+
+    /** @return the exception every pending call fails with, saying why the session ended */
+    QmpDisconnectedException disconnected() {
+        QmpException f = failure;
+        if (f instanceof QmpDisconnectedException d) {
+            return d;
+        }
+        String msg;
+        if (f != null) {
+            msg = "session with " + cfg.endpoint() + " ended: " + f.getMessage();
+        } else if (userClosed) {
+            msg = "client closed";
+        } else {
+            msg = "connection closed by " + cfg.endpoint() + " (QEMU quit or was killed?)";
+        }
+        return new QmpDisconnectedException(msg, f);
+    }
+
+    /** The channel is gone: {@code CLOSED}, and {@code connect()} fails if it had not completed. */
+    void channelClosed(QmpDisconnectedException ex) {
+        state.set(QmpState.CLOSED);
+        cancelDeadline();
+        log.debug("{}session closed: {}", prefix, ex.getMessage());
+        if (!connected.isDone()) {
+            QmpException f = failure;
+            QmpException connectFailure = f != null && !(f instanceof QmpDisconnectedException) ? f
+                    : new QmpConnectException(cfg.endpoint(), userClosed ? "client closed while connecting"
+                    : "connection to " + cfg.endpoint() + " closed before the QMP session was set up", ex);
+            Callbacks.run(cfg.executor(), () -> connected.completeExceptionally(connectFailure));
+        }
+    }
+
+    /** Completes the close future, last. */
+    void ended(QmpDisconnectedException ex) {
+        Callbacks.run(cfg.executor(), () -> closed.complete(ex));
+    }
+
+    /** What a failure raised in the pipeline means for the caller. */
+    QmpException classify(Throwable cause) {
+        if (cause instanceof TooLongFrameException) {
+            return new MalformedReplyException("a message from QEMU exceeds the limit of " + cfg.maxFrameBytes() + " bytes", cause);
+        } else if (cause instanceof CorruptedFrameException) {
+            return new MalformedReplyException("malformed input from QEMU: " + cause.getMessage(), cause);
+        } else if (cause instanceof QmpException q) {
+            return q;
+        } else if (TlsSupport.isTlsFailure(cause) && state.get() != QmpState.RUNNING) {
+            return new QmpConnectException(cfg.endpoint(), "TLS handshake with " + cfg.endpoint() + " failed: "
+                    + TlsSupport.reason(cause), cause);
+        } else if (cause instanceof IOException) {
+            log.debug("{}I/O error: {}", prefix, cause.toString());
+            return new QmpDisconnectedException("connection to " + cfg.endpoint() + " failed: " + cause.getMessage(), cause);
+        }
+        return new QmpProtocolException("unexpected failure in the QMP pipeline: " + cause, cause);
+    }
+
+    private void cancelDeadline() {
+        Timeout t = connectDeadline;
+        if (t != null) {
+            t.cancel();
+        }
+    }
+}
