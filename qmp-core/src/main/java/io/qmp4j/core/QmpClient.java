@@ -10,6 +10,7 @@ import io.qmp4j.core.event.QmpEvent;
 import io.qmp4j.core.event.QmpEvents;
 import io.qmp4j.core.internal.EventHub;
 import io.qmp4j.core.internal.Json;
+import io.qmp4j.core.internal.Observer;
 import io.qmp4j.core.schema.QmpSchema;
 import io.qmp4j.core.internal.QmpSession;
 import io.qmp4j.core.internal.SessionConfig;
@@ -52,6 +53,7 @@ public final class QmpClient implements AutoCloseable {
     private final boolean ownsResources;
     private final EventHub hub;
     private final QmpSession session;
+    private final Observer observer;
     private final SchemaGate schemaGate;
     private final CommandLocks locks;
     private final Object fdLock = new Object();
@@ -62,10 +64,13 @@ public final class QmpClient implements AutoCloseable {
         this.ownsResources = b.resources == null;
         this.resources = ownsResources ? QmpResources.builder().callbackThreads(2).build() : b.resources;
         String name = b.name != null ? b.name : b.endpoint.toString();
-        this.hub = new EventHub(resources.callbackExecutor(), resources.timer(), b.eventHistory, name);
-        var group = b.endpoint instanceof QmpEndpoint.Unix ? resources.unixGroup() : resources.inetGroup();
+        this.observer = new Observer(b.endpoint, b.listener != null ? b.listener : resources.listener());
+        this.hub = new EventHub(resources.callbackExecutor(), resources.timer(), b.eventHistory, name, observer);
+        // junixsocket's channels (and selector) only where descriptors are passed: the JDK's UNIX channel
+        // opens and connects several times faster (QmpBenchmark), on the same event loop as TCP.
+        var group = b.endpoint instanceof QmpEndpoint.Unix && b.fdPassing ? resources.unixGroup() : resources.inetGroup();
         this.session = new QmpSession(new SessionConfig(b.endpoint, group, resources.callbackExecutor(), resources.timer(),
-                b.connectTimeout, b.commandTimeout, b.oob, b.maxFrameBytes, b.inBandWindow, b.eventHistory, name), hub);
+                b.connectTimeout, b.commandTimeout, b.oob, b.maxFrameBytes, b.inBandWindow, b.eventHistory, name, b.fdPassing), hub, observer);
         // The command path, one way: locks -> schema gate -> the session's correlator -> the wire.
         CommandPath wire = new CommandPath() {
             @Override
@@ -86,7 +91,8 @@ public final class QmpClient implements AutoCloseable {
     }
 
     /**
-     * A client with the default options and resources of its own, released when it closes.
+     * A client with the default options and resources of its own (threads started on connect,
+     * stopped on close; see {@link Builder#resources}), for a tool with one or two clients.
      *
      * @param endpoint the monitor
      * @return a client, not connected yet
@@ -180,7 +186,7 @@ public final class QmpClient implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return locks.send(new CommandPath.Call<>(command, args, timeout, fds, exempt));
+        return observer.command(command.commandName(), locks.send(new CommandPath.Call<>(command, args, timeout, fds, exempt)));
     }
 
     /**
@@ -358,6 +364,8 @@ public final class QmpClient implements AutoCloseable {
         private int eventHistory = 256;
         private String name;
         private boolean schemaCheck = true;
+        private boolean fdPassing;
+        private QmpListener listener;
 
         private Builder() {
         }
@@ -374,6 +382,8 @@ public final class QmpClient implements AutoCloseable {
             b.eventHistory = eventHistory;
             b.name = name;
             b.schemaCheck = schemaCheck;
+            b.fdPassing = fdPassing;
+            b.listener = listener;
             return b;
         }
 
@@ -387,6 +397,12 @@ public final class QmpClient implements AutoCloseable {
         }
 
         /**
+         * The threads the client runs on. Without shared resources a client has its own: one
+         * I/O thread, one timer thread and up to two callback threads, started when it connects
+         * (building costs none) and stopped when it closes. That suits a tool with one or two
+         * clients; an application with more shares one {@link QmpResources}, whose single I/O
+         * thread serves a thousand sessions (Netty warns past 64 timers alive at once).
+         *
          * @param resources shared threads; by default the client makes its own and releases
          *                  them when it closes
          * @return this builder
@@ -483,6 +499,30 @@ public final class QmpClient implements AutoCloseable {
          */
         public Builder schemaCheck(boolean check) {
             this.schemaCheck = check;
+            return this;
+        }
+
+        /**
+         * @param listener told of this client's state changes, commands, events and drops
+         *                 (instead of its resources' listener); see {@link QmpListener}
+         * @return this builder
+         */
+        public Builder listener(QmpListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * Lets {@link QmpClient#sendFd} and {@link QmpClient#addFd} pass file descriptors
+         * (SCM_RIGHTS) over a UNIX socket monitor. Such a client runs on junixsocket's channel,
+         * which can carry them; the others on the JDK's own UNIX channel, which opens and
+         * connects faster and shares the TCP event loop. Default {@code false}.
+         *
+         * @param enable whether this client passes file descriptors
+         * @return this builder
+         */
+        public Builder fdPassing(boolean enable) {
+            this.fdPassing = enable;
             return this;
         }
 

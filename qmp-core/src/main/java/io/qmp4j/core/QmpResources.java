@@ -5,7 +5,9 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.HashedWheelTimer;
+import io.netty.util.Timeout;
 import io.netty.util.Timer;
+import io.netty.util.TimerTask;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import java.time.Duration;
@@ -40,7 +42,20 @@ public final class QmpResources implements AutoCloseable {
     private final int ioThreads;
     private final Executor executor;
     private final ExecutorService ownedExecutor;
-    private final HashedWheelTimer timer;
+    private final Duration timerTick;
+    private final QmpListener listener;
+    private HashedWheelTimer timer; // guarded by this, created on first use
+    private final Timer lazyTimer = new Timer() {
+        @Override
+        public Timeout newTimeout(TimerTask task, long delay, TimeUnit unit) {
+            return wheel().newTimeout(task, delay, unit);
+        }
+
+        @Override
+        public Set<Timeout> stop() {
+            throw new UnsupportedOperationException("the timer stops with its QmpResources");
+        }
+    };
     /** Schemas by QEMU version, package and target: fetched once, shared by all clients. */
     private final ConcurrentHashMap<String, QmpSchema> schemas = new ConcurrentHashMap<>();
     /** The clients built on these resources and not yet closed: close() ends them first. */
@@ -61,8 +76,8 @@ public final class QmpResources implements AutoCloseable {
             this.executor = pool;
             this.ownedExecutor = pool;
         }
-        this.timer = new HashedWheelTimer(new DefaultThreadFactory("qmp4j-timer", true),
-                b.timerTick.toNanos(), TimeUnit.NANOSECONDS);
+        this.timerTick = b.timerTick;
+        this.listener = b.listener;
     }
 
     /** @return resources with the defaults: one I/O thread, a small callback pool */
@@ -99,6 +114,11 @@ public final class QmpResources implements AutoCloseable {
         return inetGroup;
     }
 
+    /** @return the listener of the clients built on these resources without one of their own */
+    QmpListener listener() {
+        return listener;
+    }
+
     void track(QmpClient client) {
         clients.add(client);
     }
@@ -111,7 +131,16 @@ public final class QmpResources implements AutoCloseable {
         return schemas;
     }
 
+    /** @return the timer for deadlines: a view that creates Netty's timer (and its thread) on the first deadline */
     Timer timer() {
+        return lazyTimer;
+    }
+
+    private synchronized HashedWheelTimer wheel() {
+        requireOpen();
+        if (timer == null) {
+            timer = new HashedWheelTimer(new DefaultThreadFactory("qmp4j-timer", true), timerTick.toNanos(), TimeUnit.NANOSECONDS);
+        }
         return timer;
     }
 
@@ -147,6 +176,7 @@ public final class QmpResources implements AutoCloseable {
     public void close() {
         EventLoopGroup u;
         EventLoopGroup i;
+        HashedWheelTimer t;
         synchronized (this) {
             if (closed) {
                 return;
@@ -154,6 +184,7 @@ public final class QmpResources implements AutoCloseable {
             closed = true;
             u = unixGroup;
             i = inetGroup;
+            t = timer;
         }
         // End every session while its event loop still runs, so that its pending commands fail
         // and its subscribers hear of it: a loop that shuts down does not reliably close the
@@ -174,7 +205,9 @@ public final class QmpResources implements AutoCloseable {
                 g.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
             }
         }
-        timer.stop();
+        if (t != null) {
+            t.stop();
+        }
         if (ownedExecutor != null) {
             ownedExecutor.shutdown();
         }
@@ -190,6 +223,7 @@ public final class QmpResources implements AutoCloseable {
         private int callbackThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
         private Executor callbackExecutor;
         private Duration timerTick = Duration.ofMillis(10);
+        private QmpListener listener = QmpListener.NONE;
 
         private Builder() {
         }
@@ -237,6 +271,16 @@ public final class QmpResources implements AutoCloseable {
                 throw new IllegalArgumentException("timerTick " + tick + " is not positive");
             }
             this.timerTick = tick;
+            return this;
+        }
+
+        /**
+         * @param listener told of every client's state changes, commands, events and drops, for
+         *                 metrics (a client's own {@link QmpClient.Builder#listener} takes its place)
+         * @return this builder
+         */
+        public Builder listener(QmpListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 

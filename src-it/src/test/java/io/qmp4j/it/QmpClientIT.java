@@ -127,7 +127,8 @@ class QmpClientIT extends RealQemuCase {
 
     @Test
     void passesFileDescriptorsWithGetfdAndAddFd() throws Exception {
-        QmpClient c = connect(qemus.start(qemus.qemu("vm")));
+        QmpClient c = client(qemus.start(qemus.qemu("vm")).qmp(), QmpClient.builder().fdPassing(true));
+        c.connect().get(10, TimeUnit.SECONDS);
         try (AFPipe pipe = AFPipe.open()) {
             FileDescriptor fd = pipe.source().getFileDescriptor();
             c.sendFd("pipe0", fd).get(5, TimeUnit.SECONDS);

@@ -485,7 +485,9 @@ class QmpClientFakeServerTest {
 
     @Test
     void sendFdPassesTheDescriptorWithGetfd(@TempDir Path dir) throws Exception {
-        QmpClient c = connected();
+        QmpClient c = client(QmpClient.builder().fdPassing(true));
+        c.connect().get(5, TimeUnit.SECONDS);
+        assertEquals("qmp_capabilities", server.takeCommand(T).name());
         Path f = Files.writeString(dir.resolve("x"), "hello");
         try (FileInputStream in = new FileInputStream(f.toFile())) {
             c.sendFd("fd0", in.getFD()).get(5, TimeUnit.SECONDS);
@@ -514,9 +516,46 @@ class QmpClientFakeServerTest {
     }
 
     @Test
+    void sendFdWithoutFdPassingSaysWhatTheClientNeeds(@TempDir Path dir) throws Exception {
+        QmpClient c = connected();
+        try (FileInputStream in = new FileInputStream(Files.writeString(dir.resolve("x"), "x").toFile())) {
+            Throwable t = failure(c.sendFd("fd0", in.getFD()));
+            assertInstanceOf(IllegalStateException.class, t);
+            assertTrue(t.getMessage().contains("fdPassing(true)"), t.getMessage());
+        }
+        c.execute(new QueryStatus()).get(5, TimeUnit.SECONDS);
+        assertEquals("query-status", takePastTheSchemaFetch().name(), "no getfd was sent, and the session goes on");
+    }
+
+    @Test
     void sendFdRefusesAClosedDescriptor() throws Exception {
         QmpClient c = connected();
         assertInstanceOf(IllegalArgumentException.class, failure(c.sendFd("x", new java.io.FileDescriptor())));
+    }
+
+    @Test
+    void clientsWithResourcesOfTheirOwnStartThreadsOnlyWhenConnectedAndStopThemOnClose() throws Exception {
+        long before = qmp4jThreads();
+        List<QmpClient> idle = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            idle.add(QmpClient.create(server.endpoint()));
+        }
+        assertEquals(before, qmp4jThreads(), "building a client starts no thread");
+        QmpClient c = QmpClient.create(server.endpoint());
+        c.connect().get(5, TimeUnit.SECONDS);
+        c.execute(new QueryStatus(), Duration.ofSeconds(5)).get(5, TimeUnit.SECONDS);
+        assertTrue(qmp4jThreads() > before, "a connected client runs on threads of its own");
+        c.close();
+        idle.forEach(QmpClient::close);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (qmp4jThreads() > before && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(qmp4jThreads() <= before, "closed, it has stopped them all: " + Thread.getAllStackTraces().keySet());
+    }
+
+    private static long qmp4jThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && t.getName().startsWith("qmp4j-")).count();
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.socket.nio.NioDomainSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.json.JsonObjectDecoder;
 import io.netty.handler.ssl.SslContext;
@@ -15,6 +16,7 @@ import io.qmp4j.core.QmpConnectException;
 import io.qmp4j.core.QmpEndpoint;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.UnixDomainSocketAddress;
 import org.newsclub.net.unix.AFUNIXSelectorProvider;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 import org.newsclub.net.unix.AFUNIXSocketChannel;
@@ -65,6 +67,9 @@ final class Connector {
                         install(ch, ssl, handshake, correlator);
                     }
                 });
+        if (endpoint instanceof QmpEndpoint.Unix unix && !cfg.fdPassing()) {
+            return b.channel(NioDomainSocketChannel.class).connect(UnixDomainSocketAddress.of(unix.path()));
+        }
         if (endpoint instanceof QmpEndpoint.Unix unix) {
             AFUNIXSocketChannel socket = connectUnix(unix);
             // Registered already connected: see UnixNioChannel for why.
@@ -88,6 +93,15 @@ final class Connector {
         ch.pipeline().addLast("json", new JsonFrameDecoder(wire, prefix));
         ch.pipeline().addLast("handshake", handshake);
         ch.pipeline().addLast("qmp", correlator);
+    }
+
+    /** @return why a connect failed, in words: a full backlog (EAGAIN on a UNIX socket) says what it means */
+    static String reason(Throwable cause) {
+        String m = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+        if (m.contains("Resource temporarily unavailable")) {
+            return "the monitor's connection backlog is full: it is probably in use by other clients";
+        }
+        return cause instanceof java.net.ConnectException || cause instanceof java.net.SocketException ? m : cause.toString();
     }
 
     private static AFUNIXSocketChannel connectUnix(QmpEndpoint.Unix unix) {

@@ -42,6 +42,7 @@ final class Correlator extends ChannelInboundHandlerAdapter {
     private final SessionConfig cfg;
     private final Lifecycle life;
     private final EventHub hub;
+    private final Observer observer;
     private final Wire encoder = new Wire();
 
     // I/O thread only
@@ -50,7 +51,11 @@ final class Correlator extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
     private int inBandOnWire;
     private int window;
-    private long nextId = Handshake.NEGOTIATION_ID + 1;
+    /**
+     * Ids count from 1; the benchmark's 45-byte form ({@code -Dio.qmp4j.core.firstCommandId=1000000000000},
+     * 13 digits) sends commands as long as a client with string ids such as {@code "__qmp#00001"}.
+     */
+    private long nextId = Math.max(Handshake.NEGOTIATION_ID + 1, Long.getLong("io.qmp4j.core.firstCommandId", 1));
     private boolean flushScheduled;
     private boolean finished;
     private final Runnable flushTask = () -> {
@@ -58,10 +63,11 @@ final class Correlator extends ChannelInboundHandlerAdapter {
         ctx.flush();
     };
 
-    Correlator(SessionConfig cfg, Lifecycle life, EventHub hub) {
+    Correlator(SessionConfig cfg, Lifecycle life, EventHub hub, Observer observer) {
         this.cfg = cfg;
         this.life = life;
         this.hub = hub;
+        this.observer = observer;
     }
 
     /** The session runs: at most {@code inBandWindow} in-band commands on the wire from now on. */
@@ -196,7 +202,9 @@ final class Correlator extends ChannelInboundHandlerAdapter {
         ObjectNode obj = (ObjectNode) msg;
         JsonNode eventName = obj.get("event");
         if (eventName != null) {
-            hub.publish(Wire.event(eventName.asText(), obj));
+            io.qmp4j.core.event.QmpEvent e = Wire.event(eventName.asText(), obj);
+            observer.event(e);
+            hub.publish(e);
             return;
         }
         JsonNode id = obj.get("id");

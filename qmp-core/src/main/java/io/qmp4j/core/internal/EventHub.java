@@ -33,7 +33,19 @@ public final class EventHub implements QmpEvents {
     private final int historySize;
     private QmpException ended; // guarded by this
 
+    private final java.util.function.Consumer<QmpEvent> onDrop;
+
     public EventHub(Executor executor, Timer timer, int historySize, String logPrefix) {
+        this(executor, timer, historySize, logPrefix, e -> { });
+    }
+
+    /** @param observer told of every event a subscription drops */
+    public EventHub(Executor executor, Timer timer, int historySize, String logPrefix, Observer observer) {
+        this(executor, timer, historySize, logPrefix, observer::dropped);
+    }
+
+    private EventHub(Executor executor, Timer timer, int historySize, String logPrefix, java.util.function.Consumer<QmpEvent> onDrop) {
+        this.onDrop = onDrop;
         this.executor = executor;
         this.timer = timer;
         this.historySize = historySize;
@@ -130,7 +142,7 @@ public final class EventHub implements QmpEvents {
         @Override
         public EventSubscription open() {
             Subscription s = new Subscription(names, filter, capacity, overflow, listener,
-                    executor, timer, logPrefix, subscriptions::remove);
+                    executor, timer, logPrefix, subscriptions::remove, onDrop);
             subscriptions.add(s);
             QmpException cause;
             synchronized (EventHub.this) {

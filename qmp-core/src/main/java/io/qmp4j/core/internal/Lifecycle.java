@@ -43,7 +43,8 @@ final class Lifecycle {
     private final SessionConfig cfg;
     private final String prefix;
     private final AtomicReference<QmpState> state = new AtomicReference<>(QmpState.IDLE);
-    private final CompletableFuture<Greeting> connected = new CompletableFuture<>();
+    /** Completed on the callback executor, or by the thread blocked in its {@code get()} (one wake-up less per connect). */
+    private final ReplyFuture connected = new ReplyFuture();
     private final CompletableFuture<QmpDisconnectedException> closed = new CompletableFuture<>();
     private volatile Greeting greeting;
     private volatile boolean oob;
@@ -52,8 +53,11 @@ final class Lifecycle {
     private volatile QmpException failure;
     private volatile Timeout connectDeadline;
 
-    Lifecycle(SessionConfig cfg) {
+    private final Observer observer;
+
+    Lifecycle(SessionConfig cfg, Observer observer) {
         this.cfg = cfg;
+        this.observer = observer;
         this.prefix = "[" + cfg.name() + "] ";
     }
 
@@ -66,7 +70,11 @@ final class Lifecycle {
         if (!NEXT.get(from).contains(to)) {
             throw new IllegalStateException("no move from " + from + " to " + to);
         }
-        return state.compareAndSet(from, to);
+        if (!state.compareAndSet(from, to)) {
+            return false;
+        }
+        observer.state(from, to);
+        return true;
     }
 
     Greeting greeting() {
@@ -81,8 +89,9 @@ final class Lifecycle {
         return prefix;
     }
 
+    @SuppressWarnings("unchecked")
     CompletableFuture<Greeting> connected() {
-        return connected;
+        return (CompletableFuture<Greeting>) (CompletableFuture<?>) connected;
     }
 
     CompletableFuture<QmpDisconnectedException> closed() {
@@ -138,7 +147,10 @@ final class Lifecycle {
         cancelDeadline();
         log.debug("{}session running (oob {})", prefix, oob ? "on" : "off");
         Greeting g = greeting;
-        Callbacks.run(cfg.executor(), () -> connected.complete(g));
+        Runnable done = () -> connected.complete(g);
+        if (!connected.handOff(done)) {
+            Callbacks.run(cfg.executor(), done);
+        }
     }
 
     /** @return the failure for a connect that did not finish in time, saying how far it got */
@@ -202,7 +214,10 @@ final class Lifecycle {
 
     /** The channel is gone: {@code CLOSED}, and {@code connect()} fails if it had not completed. */
     void channelClosed(QmpDisconnectedException ex) {
-        state.set(QmpState.CLOSED);
+        QmpState before = state.getAndSet(QmpState.CLOSED);
+        if (before != QmpState.CLOSED) {
+            observer.state(before, QmpState.CLOSED);
+        }
         cancelDeadline();
         log.debug("{}session closed: {}", prefix, ex.getMessage());
         if (!connected.isDone()) {

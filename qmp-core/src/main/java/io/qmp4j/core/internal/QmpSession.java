@@ -37,10 +37,15 @@ public final class QmpSession {
     private boolean finished; // I/O thread only
 
     public QmpSession(SessionConfig cfg, EventHub hub) {
+        this(cfg, hub, Observer.jfrOnly(cfg.endpoint()));
+    }
+
+    /** @param observer tells the client's listener and JFR what the session does */
+    public QmpSession(SessionConfig cfg, EventHub hub, Observer observer) {
         this.cfg = cfg;
         this.hub = hub;
-        this.life = new Lifecycle(cfg);
-        this.correlator = new Correlator(cfg, life, hub);
+        this.life = new Lifecycle(cfg, observer);
+        this.correlator = new Correlator(cfg, life, hub, observer);
         this.handshake = new Handshake(cfg, life, correlator);
         this.connector = new Connector(cfg, life.prefix());
     }
@@ -83,11 +88,11 @@ public final class QmpSession {
                 life.socketConnected();
                 log.debug("{}socket connected, awaiting greeting", life.prefix());
             } else {
-                failConnect(new QmpConnectException(cfg.endpoint(), "cannot connect to " + cfg.endpoint() + ": " + f.cause(),
-                        f.cause()));
+                failConnect(new QmpConnectException(cfg.endpoint(), "cannot connect to " + cfg.endpoint() + ": "
+                        + Connector.reason(f.cause()), f.cause()));
             }
         });
-        return life.connected().copy();
+        return life.connected();
     }
 
     /**
@@ -101,7 +106,7 @@ public final class QmpSession {
         life.socketConnected();
         run(ch);
         connector.install(ch, null, handshake, correlator);
-        return life.connected().copy();
+        return life.connected();
     }
 
     private void run(Channel ch) {
@@ -138,8 +143,10 @@ public final class QmpSession {
         }
         Channel ch = channel;
         if (fds != null && !(ch instanceof UnixNioChannel)) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException(
-                    "file descriptors can only be passed over a UNIX socket, not " + cfg.endpoint()));
+            return CompletableFuture.failedFuture(cfg.endpoint() instanceof io.qmp4j.core.QmpEndpoint.Unix
+                    ? new IllegalStateException("passing file descriptors needs a client built with fdPassing(true): "
+                    + cfg.endpoint() + " runs on the JDK's UNIX channel, which cannot carry them")
+                    : new IllegalArgumentException("file descriptors can only be passed over a UNIX socket, not " + cfg.endpoint()));
         }
         return correlator.submit(command, args, timeout, fds, ch.eventLoop());
     }

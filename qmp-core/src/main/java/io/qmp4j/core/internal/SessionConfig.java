@@ -20,8 +20,10 @@ import java.util.concurrent.Executor;
  * @param inBandWindow how many in-band commands may be on the wire at once with OOB on
  * @param historySize how many recent events to keep
  * @param name the name used in log lines
+ * @param fdPassing whether a UNIX socket must carry file descriptors (junixsocket's channel; the JDK's otherwise)
  */
 public record SessionConfig(QmpEndpoint endpoint, EventLoopGroup group, Executor executor, Timer timer,
                             Duration connectTimeout, Duration commandTimeout, boolean enableOob,
-                            int maxFrameBytes, int inBandWindow, int historySize, String name) {
+                            int maxFrameBytes, int inBandWindow, int historySize, String name,
+                            boolean fdPassing) {
 }

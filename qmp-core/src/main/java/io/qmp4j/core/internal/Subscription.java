@@ -42,13 +42,15 @@ final class Subscription implements EventSubscription {
     private final ArrayDeque<QmpEvent> queue = new ArrayDeque<>();
     private final ArrayDeque<CompletableFuture<QmpEvent>> waiters = new ArrayDeque<>();
     private long dropped;
+    private final Consumer<QmpEvent> onDrop;
     private boolean closed;
     private QmpException ended;
     private boolean draining;
 
     Subscription(Set<String> names, Predicate<? super QmpEvent> filter, int capacity, OverflowPolicy overflow,
                  Consumer<? super QmpEvent> listener, Executor executor, Timer timer, String logPrefix,
-                 Consumer<Subscription> onClose) {
+                 Consumer<Subscription> onClose, Consumer<QmpEvent> onDrop) {
+        this.onDrop = onDrop;
         this.names = names;
         this.filter = filter;
         this.capacity = capacity;
@@ -74,6 +76,7 @@ final class Subscription implements EventSubscription {
         }
         CompletableFuture<QmpEvent> waiter = null;
         boolean drain = false;
+        QmpEvent lost = null;
         synchronized (this) {
             if (closed) {
                 return;
@@ -82,17 +85,19 @@ final class Subscription implements EventSubscription {
             if (waiter == null) {
                 if (queue.size() >= capacity) {
                     dropped++;
-                    if (overflow == OverflowPolicy.DROP_NEWEST) {
-                        return;
-                    }
-                    queue.removeFirst();
+                    lost = overflow == OverflowPolicy.DROP_NEWEST ? event : queue.removeFirst();
                 }
-                queue.addLast(event);
+                if (lost != event) {
+                    queue.addLast(event);
+                }
                 if (listener != null && !draining) {
                     draining = true;
                     drain = true;
                 }
             }
+        }
+        if (lost != null) {
+            onDrop.accept(lost);
         }
         if (waiter != null) {
             handOver(waiter, event);
@@ -126,6 +131,7 @@ final class Subscription implements EventSubscription {
 
     private void keep(QmpEvent event) {
         CompletableFuture<QmpEvent> next;
+        QmpEvent lost = null;
         synchronized (this) {
             if (closed) {
                 return;
@@ -135,16 +141,19 @@ final class Subscription implements EventSubscription {
                 // It is older than anything queued: it goes first, and is the one dropped when full.
                 if (queue.size() >= capacity) {
                     dropped++;
-                    if (overflow == OverflowPolicy.DROP_OLDEST) {
-                        return;
-                    }
-                    queue.removeLast();
+                    lost = overflow == OverflowPolicy.DROP_OLDEST ? event : queue.removeLast();
                 }
-                queue.addFirst(event);
-                return;
+                if (lost != event) {
+                    queue.addFirst(event);
+                }
             }
         }
-        handOver(next, event);
+        if (lost != null) {
+            onDrop.accept(lost);
+        }
+        if (next != null) {
+            handOver(next, event);
+        }
     }
 
     /**

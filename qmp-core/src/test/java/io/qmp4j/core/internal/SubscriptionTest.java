@@ -32,8 +32,14 @@ class SubscriptionTest {
         timer.stop();
     }
 
+    private final java.util.List<QmpEvent> lost = new java.util.ArrayList<>();
+
     private Subscription subscription() {
-        return new Subscription(Set.of(), e -> true, 16, OverflowPolicy.DROP_OLDEST, null, executor, timer, "test ", s -> { });
+        return subscription(16, OverflowPolicy.DROP_OLDEST);
+    }
+
+    private Subscription subscription(int capacity, OverflowPolicy policy) {
+        return new Subscription(Set.of(), e -> true, capacity, policy, null, executor, timer, "test ", s -> { }, lost::add);
     }
 
     private static QmpEvent event(int i) {
@@ -55,6 +61,25 @@ class SubscriptionTest {
         runTasks();
         assertEquals(Optional.of(1), s.poll().map(e -> e.data().asInt()), "the event is still there for the next look");
         assertEquals(0, s.dropped(), "and not counted as dropped");
+        assertEquals(java.util.List.of(), lost, "nor reported as dropped");
+    }
+
+    @Test
+    void eachDroppedEventIsReportedOnceWithTheEventLostByThePolicy() {
+        Subscription oldest = subscription(2, OverflowPolicy.DROP_OLDEST);
+        for (int i = 1; i <= 4; i++) {
+            oldest.offer(event(i));
+        }
+        assertEquals(java.util.List.of(1, 2), lost.stream().map(e -> e.data().asInt()).toList(), "the oldest go");
+        lost.clear();
+        Subscription newest = subscription(2, OverflowPolicy.DROP_NEWEST);
+        for (int i = 1; i <= 4; i++) {
+            newest.offer(event(i));
+        }
+        assertEquals(java.util.List.of(3, 4), lost.stream().map(e -> e.data().asInt()).toList(), "the newest go");
+        assertEquals(2, newest.dropped());
+        assertEquals(1, newest.poll().orElseThrow().data().asInt());
+        assertEquals(2, newest.poll().orElseThrow().data().asInt());
     }
 
     @Test
