@@ -102,6 +102,7 @@ public final class Migration {
         Duration stallTimeout = DEFAULT_STALL_TIMEOUT;
         Duration reconnect = Duration.ZERO;
         Consumer<? super MigrationProgress> progressListener = p -> { };
+        MigrationListener listener = new MigrationListener() { };
 
         private Builder() {
         }
@@ -392,6 +393,15 @@ public final class Migration {
          */
         public Builder progressListener(Consumer<? super MigrationProgress> listener) {
             this.progressListener = Objects.requireNonNull(listener, "progressListener");
+            return this;
+        }
+
+        /**
+         * @param listener told of the job's phases, progress, journal steps, rollback and end; see {@link MigrationListener}
+         * @return this builder
+         */
+        public Builder listener(MigrationListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 

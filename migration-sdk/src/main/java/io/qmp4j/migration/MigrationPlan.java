@@ -44,6 +44,7 @@ public final class MigrationPlan {
     private final Duration stallTimeout;
     private final Duration reconnect;
     private final Consumer<? super MigrationProgress> progressListener;
+    private final MigrationListener listener;
 
     MigrationPlan(Migration.Builder b) {
         this.source = b.source;
@@ -71,6 +72,7 @@ public final class MigrationPlan {
         this.stallTimeout = b.stallTimeout;
         this.reconnect = b.reconnect;
         this.progressListener = b.progressListener;
+        this.listener = b.listener;
     }
 
     /**
@@ -215,5 +217,10 @@ public final class MigrationPlan {
     /** @return the progress listener */
     public Consumer<? super MigrationProgress> progressListener() {
         return progressListener;
+    }
+
+    /** @return the job's listener (one that does nothing when none was set) */
+    public MigrationListener listener() {
+        return listener;
     }
 }

@@ -16,6 +16,7 @@ final class JobContext {
     final Journal journal;
     final QemuUndoer undoer;
     final Progress progress;
+    final JobObserver observer;
     final Reconnector reconnector;
 
     Settings settings;
@@ -51,9 +52,14 @@ final class JobContext {
         this.names = names;
         this.qmp = qmp;
         this.store = new JobStore(qmp, names);
-        this.journal = new Journal(store::save);
+        this.observer = new JobObserver(names.job(), plan.listener(), plan.source().endpoint().toString(),
+                plan.destination().endpoint().toString());
+        this.journal = new Journal(store::save, observer);
         this.undoer = new QemuUndoer(qmp);
-        this.progress = new Progress(plan.progressListener(), this::disks);
+        this.progress = new Progress(p -> {
+            plan.progressListener().accept(p);
+            observer.progress(p);
+        }, this::disks);
         this.reconnector = new Reconnector(qmp, plan.reconnect(), names.job());
         this.pinning = plan.cpuIsolation().map(i -> new CpuPinning(this, i)).orElse(null);
         this.postcopy = plan.postcopyEnabled() ? new PostcopyState(plan.postcopy().orElse(null)) : null;
@@ -73,6 +79,7 @@ final class JobContext {
 
     /** A phase change: to the listener and into the records. */
     void phase(Phase phase) {
+        observer.phase(phase);
         progress.phase(phase, status);
         store.phase(phase.name().toLowerCase());
     }

@@ -34,11 +34,40 @@ final class Journal {
         }
     }
 
+    /** Told of each step recorded, undone, or not undone; for listeners and JFR. */
+    interface Observer {
+        void recorded(Undo undo);
+
+        void undone(Undo undo, String done);
+
+        void notUndone(Undo undo, String why);
+    }
+
+    private static final Observer NOBODY = new Observer() {
+        @Override
+        public void recorded(Undo undo) {
+        }
+
+        @Override
+        public void undone(Undo undo, String done) {
+        }
+
+        @Override
+        public void notUndone(Undo undo, String why) {
+        }
+    };
+
     private final Store store;
+    private final Observer observer;
     private final List<Undo> steps = new ArrayList<>();
 
     Journal(Store store) {
+        this(store, NOBODY);
+    }
+
+    Journal(Store store, Observer observer) {
         this.store = store;
+        this.observer = observer;
     }
 
     /** Journals a change that was already made by a process before (a recovered record). */
@@ -70,6 +99,7 @@ final class Journal {
             steps.remove(undo);
             throw e;
         }
+        observer.recorded(undo);
     }
 
     /** Drops a step that no longer needs undoing (a mirror that completed, a server stopped on success). */
@@ -106,11 +136,15 @@ final class Journal {
                 continue;
             }
             try {
-                done.add(undoer.undo(u));
+                String d = undoer.undo(u);
+                done.add(d);
                 forget(u);
+                observer.undone(u, d);
             } catch (Failure | RuntimeException e) {
                 log.debug("undo of {} on the {} failed: {}", u.what(), u.side().label(), e.getMessage());
-                failed.add("could not undo the " + u.what() + " on the " + u.side().label() + ": " + e.getMessage());
+                String why = "could not undo the " + u.what() + " on the " + u.side().label() + ": " + e.getMessage();
+                failed.add(why);
+                observer.notUndone(u, why);
             }
         }
         return new Report(done, failed);

@@ -102,6 +102,7 @@ public final class MigrationJob implements MigrationHandle, Runnable {
 
     @Override
     public void run() {
+        ctx.observer.phase(Phase.PREFLIGHT);
         QmpClient src = ctx.plan.source();
         QmpClient dst = ctx.plan.destination();
         try (CommandLock sl = src.lock(Checks.LIFECYCLE_COMMANDS, "a migration from this VM is running (job " + job() + ")");
@@ -118,29 +119,31 @@ public final class MigrationJob implements MigrationHandle, Runnable {
                 fail(new Failure(FailureKind.UNEXPECTED, String.valueOf(e.getMessage()), null, e));
             }
         } catch (PreflightException e) {
-            completion.completeExceptionally(e);
+            outcome.completeExceptionally(e);
         } catch (Failure f) {
-            completion.completeExceptionally(new MigrationException("migration failed: " + f.getMessage(),
+            outcome.completeExceptionally(new MigrationException("migration failed: " + f.getMessage(),
                     results.failed(f, Optional.empty(), List.of(), List.of()), f));
         } catch (RuntimeException e) {
             log.debug("migration job {} failed", job(), e);
             Failure f = new Failure(FailureKind.UNEXPECTED, String.valueOf(e.getMessage()), null, e);
-            completion.completeExceptionally(new MigrationException("migration failed: " + e.getMessage(),
+            outcome.completeExceptionally(new MigrationException("migration failed: " + e.getMessage(),
                     results.failed(f, Optional.empty(), List.of(), List.of()), e));
         } finally {
+            ctx.bandwidth.ended();
+            if (ctx.postcopy != null) {
+                ctx.postcopy.ended();
+            }
+            ctx.observer.phase(Phase.DONE);
+            ctx.progress.phase(Phase.DONE, ctx.status);
             // Only now, the locks released: a caller that acts on the VMs once the migration ended is not refused.
             outcome.whenComplete((r, x) -> {
+                ctx.observer.finished(r, x);
                 if (x != null) {
                     completion.completeExceptionally(x);
                 } else {
                     completion.complete(r);
                 }
             });
-            ctx.bandwidth.ended();
-            if (ctx.postcopy != null) {
-                ctx.postcopy.ended();
-            }
-            ctx.progress.phase(Phase.DONE, ctx.status);
         }
     }
 
