@@ -33,6 +33,15 @@ public interface QmpListener {
     }
 
     /**
+     * A command was handed to the client (each one is followed by {@link #commandCompleted}).
+     *
+     * @param endpoint the client's monitor
+     * @param command the command's name
+     */
+    default void commandStarted(QmpEndpoint endpoint, String command) {
+    }
+
+    /**
      * A command was answered, failed or timed out.
      *
      * @param endpoint the client's monitor

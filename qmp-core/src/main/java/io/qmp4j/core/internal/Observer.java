@@ -86,6 +86,9 @@ public final class Observer {
         }
         long start = System.nanoTime();
         e.begin();
+        if (listener != QmpListener.NONE) {
+            safely(() -> listener.commandStarted(endpoint, name));
+        }
         f.whenComplete((r, t) -> {
             if (jfr) {
                 e.end();
