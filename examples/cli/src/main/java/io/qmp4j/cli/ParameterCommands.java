@@ -90,25 +90,23 @@ final class ParameterCommands {
 
         @Override
         public Integer call() throws Exception {
-            ObjectNode args = Common.JSON.createObjectNode();
+            java.util.LinkedHashMap<String, String> given = new java.util.LinkedHashMap<>();
             for (String p : pairs) {
                 int eq = p.indexOf('=');
                 if (eq <= 0) {
                     throw new IllegalArgumentException("'" + p + "': expected key=value");
                 }
-                String key = p.substring(0, eq);
-                String v = p.substring(eq + 1);
-                if (v.equals("true") || v.equals("false")) {
-                    args.put(key, Boolean.parseBoolean(v));
-                } else if (v.matches("-?\\d+")) {
-                    args.put(key, Long.parseLong(v));
-                } else {
-                    args.put(key, v);
+                if (given.put(p.substring(0, eq), p.substring(eq + 1)) != null) {
+                    throw new IllegalArgumentException("'" + p.substring(0, eq) + "' is given twice");
                 }
             }
             try (Common.Session s = new Common.Session(monitor)) {
-                // Checked against this QEMU's schema (vendor parameters included), then sent as given.
-                List<String> problems = Common.get(s.client.schema()).check("migrate-set-parameters", args);
+                // Each value typed as this QEMU's schema declares it (tls-hostname=123 is a string), then
+                // the whole checked against the schema (vendor parameters included) and sent.
+                io.qmp4j.core.schema.QmpSchema schema = Common.get(s.client.schema());
+                ObjectNode args = Common.JSON.createObjectNode();
+                given.forEach((k, v) -> args.set(k, typed(schema, k, v)));
+                List<String> problems = schema.check("migrate-set-parameters", args);
                 if (!problems.isEmpty()) {
                     throw new QmpUnsupportedException("migrate-set-parameters", s.client.greeting().orElseThrow().version(), problems);
                 }
@@ -116,6 +114,48 @@ final class ParameterCommands {
                 return 0;
             }
         }
+    }
+
+    /**
+     * A {@code migrate-set-parameters} value as the schema types its member: a number, a boolean,
+     * a string (also for {@code StrOrNull} and enums), or JSON for structures. A member the schema
+     * does not have is left as text for the schema check to name.
+     */
+    static com.fasterxml.jackson.databind.JsonNode typed(io.qmp4j.core.schema.QmpSchema schema, String key, String v) {
+        var t = schema.argumentType("migrate-set-parameters", key).orElse(null);
+        var f = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
+        if (t instanceof io.qmp4j.core.schema.SchemaType.Builtin b) {
+            switch (b.jsonType()) {
+                case "int":
+                    try {
+                        return f.numberNode(Long.parseLong(v));
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException(key + "=" + v + ": " + key + " takes a whole number"
+                                + (v.matches("-?\\d+") ? " between -2^63 and 2^63-1" : ""));
+                    }
+                case "number":
+                    try {
+                        return f.numberNode(Double.parseDouble(v));
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException(key + "=" + v + ": " + key + " takes a number");
+                    }
+                case "boolean":
+                    if (!v.equals("true") && !v.equals("false")) {
+                        throw new IllegalArgumentException(key + "=" + v + ": " + key + " takes true or false");
+                    }
+                    return f.booleanNode(Boolean.parseBoolean(v));
+                default:
+                    return f.textNode(v);
+            }
+        }
+        if (t instanceof io.qmp4j.core.schema.SchemaType.Object || t instanceof io.qmp4j.core.schema.SchemaType.Array) {
+            try {
+                return Common.JSON.readTree(v);
+            } catch (Exception e) {
+                throw new IllegalArgumentException(key + "=" + v + ": " + key + " takes JSON (" + t.id() + ")");
+            }
+        }
+        return f.textNode(v); // enums, StrOrNull, members the schema does not have
     }
 
     @Command(name = "query-migrate-parameters", description = "Print the migration parameters.")

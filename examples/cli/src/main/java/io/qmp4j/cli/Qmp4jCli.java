@@ -27,6 +27,7 @@ public final class Qmp4jCli {
      */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Qmp4jCli());
+        cl.setExpandAtFiles(false); // @FILE is qmp's command file, not picocli's argument file
         // --help and --version on every subcommand (picocli: a required option would make
         // 'migrate --help' a usage error otherwise).
         cl.getSubcommands().values().forEach(sub -> sub.getCommandSpec().mixinStandardHelpOptions(true));

@@ -21,22 +21,24 @@ final class RawCommands {
     private RawCommands() {
     }
 
-    @Command(name = "qmp", description = "Send one raw QMP command and print the reply: qmp4j qmp --qmp EP '{\"execute\":\"query-status\"}'")
+    @Command(name = "qmp", description = "Send one raw QMP command and print the reply: qmp4j qmp --qmp EP '{\"execute\":\"query-status\"}';"
+            + " '-' reads the command from standard input, @FILE from a file (for a large command)")
     static final class Qmp implements Callable<Integer> {
         @Mixin
         Common.Monitor monitor;
         @Spec
         picocli.CommandLine.Model.CommandSpec spec;
-        @Parameters(paramLabel = "JSON", description = "{\"execute\": NAME, \"arguments\": {...}}")
+        @Parameters(paramLabel = "JSON|-|@FILE", description = "{\"execute\": NAME, \"arguments\": {...}}, or - (standard input), or @FILE")
         String command;
 
         @Override
         public Integer call() throws Exception {
+            String text = text(command);
             JsonNode cmd;
             try {
-                cmd = Common.JSON.readTree(command);
+                cmd = Common.JSON.readTree(text);
             } catch (Exception e) {
-                throw new IllegalArgumentException("not JSON: " + command);
+                throw new IllegalArgumentException("not JSON: " + (text.length() > 200 ? text.substring(0, 200) + "..." : text));
             }
             if (cmd == null || !cmd.isObject() || !cmd.path("execute").isTextual()) {
                 throw new IllegalArgumentException("expected {\"execute\": NAME, \"arguments\": {...}}");
@@ -50,6 +52,22 @@ final class RawCommands {
                 spec.commandLine().getOut().println(Common.JSON.writeValueAsString(r));
                 return 0;
             }
+        }
+    }
+
+    /** The command's text: as given, from standard input ({@code -}) or from a file ({@code @FILE}). */
+    static String text(String arg) {
+        try {
+            if (arg.equals("-")) {
+                return new String(System.in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            }
+            if (arg.startsWith("@")) {
+                return java.nio.file.Files.readString(java.nio.file.Path.of(arg.substring(1)));
+            }
+            return arg;
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot read the command from " + (arg.equals("-") ? "standard input" : arg.substring(1))
+                    + ": " + e.getMessage());
         }
     }
 
