@@ -56,7 +56,14 @@ class CliIT extends RealQemuCase {
         Cli.Run speed = run("migrate-getspeed", "--qmp", src());
         assertEquals("256", speed.out().strip());
         assertEquals(0, run("migrate-setmaxdowntime", "--qmp", src(), "150").exit());
-        assertEquals(0, run("migrate-set-parameters", "--qmp", src(), "multifd-channels=3", "cpu-throttle-tailslow=true").exit());
+        assertEquals("150", run("migrate-getmaxdowntime", "--qmp", src()).out().strip());
+        assertEquals(0, run("migrate-setspeed", "--qmp", src(), "--bandwidth", "64", "--postcopy").exit());
+        assertEquals("64", run("migrate-getspeed", "--qmp", src(), "--postcopy").out().strip());
+        assertEquals("256", run("migrate-getspeed", "--qmp", src()).out().strip(), "the pre-copy limit is another");
+        assertEquals(String.valueOf(32L << 20), run("migrate-compcache", "--qmp", src(), "--size", String.valueOf(32L << 20)).out().strip());
+        assertEquals(String.valueOf(32L << 20), run("migrate-compcache", "--qmp", src()).out().strip());
+        assertEquals(0, run("migrate-set-parameters", "--qmp", src(), "multifd-channels=3", "cpu-throttle-tailslow=true",
+                "tls-hostname=123").exit());
         Cli.Run q = run("query-migrate-parameters", "--qmp", src(), "--json");
         assertEquals(0, q.exit());
         JsonNode p = M.readTree(q.out());
@@ -64,6 +71,7 @@ class CliIT extends RealQemuCase {
         assertEquals(150, p.get("downtime-limit").asInt());
         assertEquals(3, p.get("multifd-channels").asInt());
         assertTrue(p.get("cpu-throttle-tailslow").asBoolean());
+        assertEquals("123", p.get("tls-hostname").asText(), "a StrOrNull: sent as a string, which QEMU takes");
         Cli.Run bad = run("migrate-set-parameters", "--qmp", src(), "compress-method=zstd");
         assertEquals(Qmp4jCli.EXIT_USAGE, bad.exit());
         assertTrue(bad.err().contains("parameter 'compress-method' is not supported by this QEMU"), bad.err());

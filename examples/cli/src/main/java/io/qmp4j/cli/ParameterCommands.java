@@ -44,28 +44,8 @@ final class ParameterCommands {
         }
     }
 
-    @Command(name = "migrate-setspeed", description = "Set the migration bandwidth limit (max-bandwidth).")
-    static final class SetSpeed implements Callable<Integer> {
-        @Mixin
-        Common.Monitor monitor;
-        @Option(names = "--bandwidth", required = true, paramLabel = "MiB/s", description = "mebibytes per second")
-        long mib;
-
-        @Override
-        public Integer call() throws Exception {
-            if (mib <= 0) {
-                throw new IllegalArgumentException("bandwidth " + mib + " MiB/s is not positive");
-            }
-            try (Common.Session s = new Common.Session(monitor)) {
-                Common.get(s.client.execute(new MigrateSetParameters(MigrationParameters.builder()
-                        .maxBandwidth(MigrationParameters.mebibytesPerSecond(mib)).build())));
-                return 0;
-            }
-        }
-    }
-
-    @Command(name = "migrate-getspeed", description = "Print the migration bandwidth limit in MiB/s.")
-    static final class GetSpeed implements Callable<Integer> {
+    @Command(name = "migrate-getmaxdowntime", description = "Print the longest pause allowed at switchover (downtime-limit), in ms.")
+    static final class GetMaxDowntime implements Callable<Integer> {
         @Mixin
         Common.Monitor monitor;
         @Spec
@@ -74,8 +54,74 @@ final class ParameterCommands {
         @Override
         public Integer call() throws Exception {
             try (Common.Session s = new Common.Session(monitor)) {
-                long bw = Common.get(s.client.execute(new QueryMigrateParameters())).maxBandwidth();
-                spec.commandLine().getOut().println(bw >> 20);
+                spec.commandLine().getOut().println(Common.get(s.client.execute(new QueryMigrateParameters())).downtimeLimit());
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "migrate-setspeed", description = "Set the migration bandwidth limit (max-bandwidth; with --postcopy, max-postcopy-bandwidth).")
+    static final class SetSpeed implements Callable<Integer> {
+        @Mixin
+        Common.Monitor monitor;
+        @Option(names = "--bandwidth", required = true, paramLabel = "MiB/s", description = "mebibytes per second")
+        long mib;
+        @Option(names = "--postcopy", description = "the limit in post-copy (max-postcopy-bandwidth)")
+        boolean postcopy;
+
+        @Override
+        public Integer call() throws Exception {
+            if (mib <= 0) {
+                throw new IllegalArgumentException("bandwidth " + mib + " MiB/s is not positive");
+            }
+            long bytes = MigrationParameters.mebibytesPerSecond(mib);
+            MigrationParameters.Builder b = MigrationParameters.builder();
+            try (Common.Session s = new Common.Session(monitor)) {
+                Common.get(s.client.execute(new MigrateSetParameters((postcopy ? b.maxPostcopyBandwidth(bytes) : b.maxBandwidth(bytes)).build())));
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "migrate-getspeed", description = "Print the migration bandwidth limit in MiB/s (with --postcopy, the post-copy one; 0: none).")
+    static final class GetSpeed implements Callable<Integer> {
+        @Mixin
+        Common.Monitor monitor;
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+        @Option(names = "--postcopy", description = "the limit in post-copy (max-postcopy-bandwidth)")
+        boolean postcopy;
+
+        @Override
+        public Integer call() throws Exception {
+            try (Common.Session s = new Common.Session(monitor)) {
+                MigrationParameters p = Common.get(s.client.execute(new QueryMigrateParameters()));
+                Long bw = postcopy ? p.maxPostcopyBandwidth() : p.maxBandwidth();
+                spec.commandLine().getOut().println(bw == null ? 0 : bw >> 20);
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "migrate-compcache", description = "Print the XBZRLE page cache size in bytes; with --size, set it first (xbzrle-cache-size).")
+    static final class CompCache implements Callable<Integer> {
+        @Mixin
+        Common.Monitor monitor;
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+        @Option(names = "--size", paramLabel = "BYTES", description = "the new size; QEMU rounds it down to a power of 2")
+        Long size;
+
+        @Override
+        public Integer call() throws Exception {
+            if (size != null && size <= 0) {
+                throw new IllegalArgumentException("cache size " + size + " bytes is not positive");
+            }
+            try (Common.Session s = new Common.Session(monitor)) {
+                if (size != null) {
+                    Common.get(s.client.execute(new MigrateSetParameters(MigrationParameters.builder().xbzrleCacheSize(size).build())));
+                }
+                spec.commandLine().getOut().println(Common.get(s.client.execute(new QueryMigrateParameters())).xbzrleCacheSize());
                 return 0;
             }
         }

@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
 @Command(name = "qmp4j", mixinStandardHelpOptions = true, version = "qmp4j 0.1.0-SNAPSHOT",
         description = "Drive QEMU's migration over QMP, without libvirt. Monitors are given as unix:PATH or tcp:HOST:PORT.",
         subcommands = {DirtyRateCommand.class, MigrateCommand.class, EvacuateCommand.class, ParameterCommands.SetMaxDowntime.class,
-                ParameterCommands.SetSpeed.class, ParameterCommands.GetSpeed.class, ParameterCommands.SetParameters.class,
+                ParameterCommands.SetSpeed.class, ParameterCommands.GetSpeed.class,
+                ParameterCommands.GetMaxDowntime.class, ParameterCommands.CompCache.class, ParameterCommands.SetParameters.class,
                 ParameterCommands.QueryParameters.class, ParameterCommands.Cancel.class, JobCommands.Info.class, JobCommands.Abort.class,
                 JobCommands.Finish.class, PostcopyCommand.class, DomBlkListCommand.class,
                 RawCommands.Qmp.class, RawCommands.Events.class, ShellCommand.class, CommandLine.HelpCommand.class})
