@@ -440,7 +440,7 @@ public final class Migration {
             }
             if (tls != null && tls.hostname().isEmpty() && uri.uri().startsWith("unix:")) {
                 throw new IllegalStateException("TLS over a UNIX socket needs the name the destination's certificate carries:"
-                        + " TlsCredentials.hostname(…)");
+                        + " TlsCredentials.hostname(…) (CLI: --tls-hostname)");
             }
             if (storage instanceof Storage.Copy copy) {
                 MigrationUri nbd;

@@ -189,7 +189,7 @@ public record TlsCredentials(Path sourceDirectory, Path destinationDirectory, bo
             }
             if (host != null && !matchesHost(cert, host)) {
                 problems.add(what + " does not carry the host name '" + host + "' (its names: " + names(cert)
-                        + "): set TlsCredentials.hostname(…) to one of them, or reissue the certificate");
+                        + "): set the TLS host name to one of them (TlsCredentials.hostname(…); CLI: --tls-hostname), or reissue the certificate");
             }
         } catch (IOException | GeneralSecurityException e) {
             problems.add("TLS " + role + " credentials in " + dir + " cannot be read: " + e.getMessage());

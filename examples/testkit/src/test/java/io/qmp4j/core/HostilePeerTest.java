@@ -83,6 +83,26 @@ class HostilePeerTest {
     }
 
     @Test
+    void aHumanMonitorIsNamedAsSuchWithWhatItSaid() throws Exception {
+        server.greeting("QEMU 7.2.22 monitor - type 'help' for more information\r\n(qemu) ");
+        QmpClient c = QmpClient.builder().endpoint(server.endpoint()).resources(resources).build();
+        clients.add(c);
+        Throwable t = failure(c.connect());
+        assertInstanceOf(GreetingException.class, t);
+        assertTrue(t.getMessage().contains("does not speak QMP: it is a human monitor (HMP, -monitor)"), t.getMessage());
+        assertTrue(t.getMessage().contains("it sent: 'QEMU 7.2.22 monitor - type 'help' for more information (qemu)'"), t.getMessage());
+    }
+
+    @Test
+    void aHostNameThatDoesNotResolveIsSaidSo() throws Exception {
+        QmpClient c = QmpClient.builder().endpoint(QmpEndpoint.tcp("nonexistent.invalid", 4444)).resources(resources).build();
+        clients.add(c);
+        Throwable t = failure(c.connect());
+        assertInstanceOf(QmpConnectException.class, t);
+        assertTrue(t.getMessage().endsWith("the host name nonexistent.invalid does not resolve"), t.getMessage());
+    }
+
+    @Test
     void halfAJsonObjectAndSilenceTimesTheCommandOut() throws Exception {
         server.on("half", (cmd, conn) -> conn.sendBytes("{\"return\": {\"status\": \"runn".getBytes(StandardCharsets.UTF_8)));
         QmpClient c = connected(QmpClient.builder().commandTimeout(Duration.ofMillis(500)));

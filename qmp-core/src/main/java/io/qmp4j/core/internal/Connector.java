@@ -97,6 +97,9 @@ final class Connector {
 
     /** @return why a connect failed, in words: a full backlog (EAGAIN on a UNIX socket) says what it means */
     static String reason(Throwable cause) {
+        if (cause instanceof java.net.UnknownHostException) {
+            return "the host name " + cause.getMessage().split(":")[0] + " does not resolve";
+        }
         String m = cause.getMessage() == null ? cause.toString() : cause.getMessage();
         if (m.contains("Resource temporarily unavailable")) {
             return "the monitor's connection backlog is full: it is probably in use by other clients";

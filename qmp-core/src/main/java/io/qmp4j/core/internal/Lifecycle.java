@@ -5,6 +5,7 @@ import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.util.Timeout;
 import io.qmp4j.core.Greeting;
+import io.qmp4j.core.GreetingException;
 import io.qmp4j.core.MalformedReplyException;
 import io.qmp4j.core.QmpConnectException;
 import io.qmp4j.core.QmpDisconnectedException;
@@ -238,6 +239,8 @@ final class Lifecycle {
     QmpException classify(Throwable cause) {
         if (cause instanceof TooLongFrameException) {
             return new MalformedReplyException("a message from QEMU exceeds the limit of " + cfg.maxFrameBytes() + " bytes", cause);
+        } else if (cause instanceof CorruptedFrameException && state.get() == QmpState.CONNECTING) {
+            return notQmp(cause);
         } else if (cause instanceof CorruptedFrameException) {
             return new MalformedReplyException("malformed input from QEMU: " + cause.getMessage(), cause);
         } else if (cause instanceof QmpException q) {
@@ -250,6 +253,20 @@ final class Lifecycle {
             return new QmpDisconnectedException("connection to " + cfg.endpoint() + " failed: " + cause.getMessage(), cause);
         }
         return new QmpProtocolException("unexpected failure in the QMP pipeline: " + cause, cause);
+    }
+
+    /** What a peer that does not speak QMP sent instead of a greeting, as text (Netty's decoder reports it in hex). */
+    private QmpException notQmp(Throwable cause) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9a-f]{2,})$").matcher(String.valueOf(cause.getMessage()));
+        String said = "";
+        if (m.find()) {
+            byte[] b = java.util.HexFormat.of().parseHex(m.group(1).length() % 2 == 0 ? m.group(1) : m.group(1).substring(1));
+            said = new String(b, java.nio.charset.StandardCharsets.UTF_8).replaceAll("[^\\x20-\\x7e]+", " ").strip();
+        }
+        String hint = said.startsWith("QEMU") && said.contains("monitor")
+                ? ": it is a human monitor (HMP, -monitor), not QMP (-qmp, or -chardev ... -mon mode=control)" : "";
+        return new GreetingException(cfg.endpoint() + " does not speak QMP" + hint + (said.isEmpty() ? "" : "; it sent: '"
+                + (said.length() > 120 ? said.substring(0, 120) + "..." : said) + "'"), cause);
     }
 
     private void cancelDeadline() {

@@ -34,6 +34,8 @@ public final class QmpSession {
     private final Handshake handshake;
     private final Connector connector;
     private volatile Channel channel;
+    /** The socket's connect, until it is done: a channel closed by a failed connect waits for its reason. */
+    private volatile ChannelFuture connecting;
     private boolean finished; // I/O thread only
 
     public QmpSession(SessionConfig cfg, EventHub hub) {
@@ -82,6 +84,7 @@ public final class QmpSession {
             life.ended(ex);
             return CompletableFuture.failedFuture(e);
         }
+        connecting = cf;
         run(cf.channel());
         cf.addListener(f -> {
             if (f.isSuccess()) {
@@ -182,6 +185,13 @@ public final class QmpSession {
     /** Runs once, on the I/O thread, when the channel has closed for whatever reason. */
     private void finish() {
         if (finished) {
+            return;
+        }
+        ChannelFuture c = connecting;
+        if (c != null && !c.isDone()) {
+            // Netty closes the channel before it fails the connect (an unresolvable host): finish
+            // once the connect's failure, and with it the reason, is known.
+            c.addListener(f -> finish());
             return;
         }
         finished = true;
