@@ -18,6 +18,12 @@ class BenchmarksIT {
     }
 
     @Test
+    void startupBenchmark() throws Exception {
+        // The launcher at the top of the checkout (failsafe runs in src-it); the CLI jar is built by then.
+        io.qmp4j.examples.bench.StartupBenchmark.run(1, java.nio.file.Path.of("..", "qmp4j"));
+    }
+
+    @Test
     void qmpBenchmark() throws Exception {
         QmpBenchmark.run(200, 640, 5);
     }

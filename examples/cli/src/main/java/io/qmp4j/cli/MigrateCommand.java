@@ -1,5 +1,7 @@
 package io.qmp4j.cli;
 
+import io.qmp4j.core.QmpResources;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qmp4j.migration.AutoConverge;
 import io.qmp4j.migration.Compression;
@@ -295,7 +297,10 @@ final class MigrateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ProgressPrinter printer = new ProgressPrinter(out, !json && Common.isTerminal());
-        try (Common.Session s = new Common.Session(source, 10, qmpTlsDir); Common.Session d = new Common.Session(dest, 10, qmpTlsDir)) {
+        // One QmpResources for both: one I/O thread, and a schema fetched once when both QEMUs are the same build.
+        try (QmpResources shared = QmpResources.create();
+             Common.Session s = new Common.Session(source, 10, qmpTlsDir, shared);
+             Common.Session d = new Common.Session(dest, 10, qmpTlsDir, shared)) {
             if (postcopyOptions.resume) {
                 return resumePostcopy(s, d, out, err);
             }
