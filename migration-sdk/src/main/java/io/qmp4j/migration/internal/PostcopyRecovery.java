@@ -26,6 +26,13 @@ import org.slf4j.LoggerFactory;
  * Nor, on QEMU 7.2, a link that fails again during the recovery handshake: 7.2's destination
  * cannot go from {@code postcopy-recover} back to {@code postcopy-paused} and crashes (10.0 pauses
  * again, and the next attempt resumes it); the job then fails as the destination gone.
+ * Nor, on QEMU before 9.1, attempts that overlap: 7.2's {@code migrate resume=true} connects in
+ * the background and stays {@code postcopy-paused} meanwhile, so an attempt whose connect hangs
+ * (packets dropped rather than refused) looks like one that failed; when it completes after a
+ * later attempt got through, {@code migrate_fd_connect} no longer sees a paused migration and
+ * 7.2 aborts ({@code Assertion `!s->cleanup_bh'}). 9.1+ moves to {@code postcopy-recover-setup}
+ * at once and refuses a second attempt. Where the network refuses or has no route, attempts end
+ * at once and do not overlap.
  */
 final class PostcopyRecovery {
 

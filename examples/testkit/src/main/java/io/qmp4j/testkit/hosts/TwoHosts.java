@@ -183,13 +183,19 @@ public final class TwoHosts implements AutoCloseable {
 
     /**
      * Takes the migration link down or up (both hosts keep their addresses; while it is down
-     * neither reaches the other).
+     * neither reaches the other). Host {@code a}'s end goes down first and comes up last: while
+     * it is down, a connect from {@code a} fails at once (no route); were {@code a} up with
+     * {@code b} still down, it would send its SYN into the void and hang — and QEMU 7.2, as a
+     * source resuming post-copy from {@code a}, aborts when such a connect completes after a
+     * later attempt got through (see docs/compatibility.md).
      *
      * @param up whether the link is to be up
      */
     public void migrationLink(boolean up) {
-        ip("-n", a.netns(), "link", "set", "mig0", up ? "up" : "down");
-        ip("-n", b.netns(), "link", "set", "mig0", up ? "up" : "down");
+        Host first = up ? b : a;
+        Host second = up ? a : b;
+        ip("-n", first.netns(), "link", "set", "mig0", up ? "up" : "down");
+        ip("-n", second.netns(), "link", "set", "mig0", up ? "up" : "down");
         log.info("two hosts {}: migration link {}", id, up ? "up" : "down");
     }
 
