@@ -116,7 +116,7 @@ public final class ScaleBenchmark {
             long t0 = System.nanoTime();
             List<CompletableFuture<?>> connects = new ArrayList<>(n);
             for (QmpEndpoint ep : endpoints) {
-                QmpClient c = QmpClient.builder().endpoint(ep).resources(resources)
+                QmpClient c = QmpClient.builder().endpoint(ep).resources(resources).fdPassing("1".equals(System.getenv("FD_PASSING")))
                         .connectTimeout(Duration.ofSeconds(60)).commandTimeout(Duration.ofSeconds(60)).build();
                 clients.add(c);
                 connects.add(c.connect());
