@@ -1,13 +1,17 @@
 package io.qmp4j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qmp4j.core.QmpUnsupportedException;
 import io.qmp4j.core.command.MigrateCancel;
 import io.qmp4j.core.command.MigrateSetParameters;
 import io.qmp4j.core.command.MigrationParameters;
 import io.qmp4j.core.command.QueryMigrateParameters;
+import io.qmp4j.core.schema.QmpSchema;
+import io.qmp4j.core.schema.SchemaType;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -136,7 +140,7 @@ final class ParameterCommands {
 
         @Override
         public Integer call() throws Exception {
-            java.util.LinkedHashMap<String, String> given = new java.util.LinkedHashMap<>();
+            Map<String, String> given = new LinkedHashMap<>();
             for (String p : pairs) {
                 int eq = p.indexOf('=');
                 if (eq <= 0) {
@@ -149,7 +153,7 @@ final class ParameterCommands {
             try (Common.Session s = new Common.Session(monitor)) {
                 // Each value typed as this QEMU's schema declares it (tls-hostname=123 is a string), then
                 // the whole checked against the schema (vendor parameters included) and sent.
-                io.qmp4j.core.schema.QmpSchema schema = Common.get(s.client.schema());
+                QmpSchema schema = Common.get(s.client.schema());
                 ObjectNode args = Common.JSON.createObjectNode();
                 given.forEach((k, v) -> args.set(k, typed(schema, k, v)));
                 List<String> problems = schema.check("migrate-set-parameters", args);
@@ -167,10 +171,10 @@ final class ParameterCommands {
      * a string (also for {@code StrOrNull} and enums), or JSON for structures. A member the schema
      * does not have is left as text for the schema check to name.
      */
-    static com.fasterxml.jackson.databind.JsonNode typed(io.qmp4j.core.schema.QmpSchema schema, String key, String v) {
+    static JsonNode typed(QmpSchema schema, String key, String v) {
         var t = schema.argumentType("migrate-set-parameters", key).orElse(null);
-        var f = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
-        if (t instanceof io.qmp4j.core.schema.SchemaType.Builtin b) {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        if (t instanceof SchemaType.Builtin b) {
             switch (b.jsonType()) {
                 case "int":
                     try {
@@ -194,7 +198,7 @@ final class ParameterCommands {
                     return f.textNode(v);
             }
         }
-        if (t instanceof io.qmp4j.core.schema.SchemaType.Object || t instanceof io.qmp4j.core.schema.SchemaType.Array) {
+        if (t instanceof SchemaType.Object || t instanceof SchemaType.Array) {
             try {
                 return Common.JSON.readTree(v);
             } catch (Exception e) {

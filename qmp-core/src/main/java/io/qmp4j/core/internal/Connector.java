@@ -16,6 +16,8 @@ import io.qmp4j.core.QmpConnectException;
 import io.qmp4j.core.QmpEndpoint;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.net.UnknownHostException;
 import java.net.UnixDomainSocketAddress;
 import org.newsclub.net.unix.AFUNIXSelectorProvider;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
@@ -97,14 +99,14 @@ final class Connector {
 
     /** @return why a connect failed, in words: a full backlog (EAGAIN on a UNIX socket) says what it means */
     static String reason(Throwable cause) {
-        if (cause instanceof java.net.UnknownHostException) {
+        if (cause instanceof UnknownHostException) {
             return "the host name " + cause.getMessage().split(":")[0] + " does not resolve";
         }
         String m = cause.getMessage() == null ? cause.toString() : cause.getMessage();
         if (m.contains("Resource temporarily unavailable")) {
             return "the monitor's connection backlog is full: it is probably in use by other clients";
         }
-        return cause instanceof java.net.ConnectException || cause instanceof java.net.SocketException ? m : cause.toString();
+        return cause instanceof SocketException ? m : cause.toString(); // ConnectException included
     }
 
     private static AFUNIXSocketChannel connectUnix(QmpEndpoint.Unix unix) {

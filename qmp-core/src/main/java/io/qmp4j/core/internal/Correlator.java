@@ -11,8 +11,9 @@ import io.netty.util.collection.LongObjectHashMap;
 import io.qmp4j.core.QmpCommand;
 import io.qmp4j.core.QmpDisconnectedException;
 import io.qmp4j.core.QmpException;
-import io.qmp4j.core.QmpProtocolException;
+import io.qmp4j.core.QmpState;
 import io.qmp4j.core.QmpTimeoutException;
+import io.qmp4j.core.event.QmpEvent;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -111,7 +112,7 @@ final class Correlator extends ChannelInboundHandlerAdapter {
     }
 
     private void enqueue(Pending p) {
-        if (finished || ctx == null || life.state() != io.qmp4j.core.QmpState.RUNNING) {
+        if (finished || ctx == null || life.state() != QmpState.RUNNING) {
             fail(p, life.disconnected());
         } else if (p.oob || inBandOnWire < window) {
             write(p);
@@ -202,7 +203,7 @@ final class Correlator extends ChannelInboundHandlerAdapter {
         ObjectNode obj = (ObjectNode) msg;
         JsonNode eventName = obj.get("event");
         if (eventName != null) {
-            io.qmp4j.core.event.QmpEvent e = Wire.event(eventName.asText(), obj);
+            QmpEvent e = Wire.event(eventName.asText(), obj);
             observer.event(e);
             hub.publish(e);
             return;
@@ -210,10 +211,7 @@ final class Correlator extends ChannelInboundHandlerAdapter {
         JsonNode id = obj.get("id");
         JsonNode error = obj.get("error");
         if (error != null && id == null) {
-            // qmp-spec 2.4.2: an error without an id means QEMU could not parse our input.
-            // There is no telling which command it concerns, so end the session.
-            life.protocolError(ctx, new QmpProtocolException("QEMU could not parse input from this client: "
-                    + error.path("class").asText() + ": " + error.path("desc").asText()));
+            life.protocolError(ctx, Wire.unparsedInput(error));
             return;
         }
         if (error == null && !obj.has("return")) {

@@ -33,7 +33,7 @@ public final class EventHub implements QmpEvents {
     private final int historySize;
     private QmpException ended; // guarded by this
 
-    private final java.util.function.Consumer<QmpEvent> onDrop;
+    private final Consumer<QmpEvent> onDrop;
 
     public EventHub(Executor executor, Timer timer, int historySize, String logPrefix) {
         this(executor, timer, historySize, logPrefix, e -> { });
@@ -44,7 +44,7 @@ public final class EventHub implements QmpEvents {
         this(executor, timer, historySize, logPrefix, observer::dropped);
     }
 
-    private EventHub(Executor executor, Timer timer, int historySize, String logPrefix, java.util.function.Consumer<QmpEvent> onDrop) {
+    private EventHub(Executor executor, Timer timer, int historySize, String logPrefix, Consumer<QmpEvent> onDrop) {
         this.onDrop = onDrop;
         this.executor = executor;
         this.timer = timer;

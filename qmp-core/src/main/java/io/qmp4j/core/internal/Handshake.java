@@ -13,9 +13,9 @@ import io.qmp4j.core.NegotiationException;
 import io.qmp4j.core.QmpCommandException;
 import io.qmp4j.core.QmpConnectException;
 import io.qmp4j.core.QmpErrorClass;
-import io.qmp4j.core.QmpProtocolException;
 import io.qmp4j.core.QmpState;
 import io.qmp4j.core.VersionInfo;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -90,7 +90,7 @@ final class Handshake extends ChannelInboundHandlerAdapter {
         log.debug("{}greeting: QEMU {}, capabilities {}", life.prefix(), g.version(), g.capabilities());
         byte[] cmd = Wire.negotiation(oob, NEGOTIATION_ID);
         if (wire.isTraceEnabled()) {
-            wire.trace("{}--> {}", life.prefix(), new String(cmd, java.nio.charset.StandardCharsets.US_ASCII));
+            wire.trace("{}--> {}", life.prefix(), new String(cmd, StandardCharsets.US_ASCII));
         }
         ctx.writeAndFlush(Unpooled.wrappedBuffer(cmd));
     }
@@ -121,8 +121,7 @@ final class Handshake extends ChannelInboundHandlerAdapter {
         JsonNode id = obj.get("id");
         JsonNode error = obj.get("error");
         if (id == null && error != null) {
-            life.protocolError(ctx, new QmpProtocolException("QEMU could not parse input from this client: "
-                    + error.path("class").asText() + ": " + error.path("desc").asText()));
+            life.protocolError(ctx, Wire.unparsedInput(error));
             return;
         }
         if (id == null || !id.isIntegralNumber() || id.asLong() != NEGOTIATION_ID) {

@@ -15,12 +15,16 @@ import io.qmp4j.core.QmpProtocolException;
 import io.qmp4j.core.QmpState;
 import io.qmp4j.core.QmpTimeoutException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +44,9 @@ final class Lifecycle {
             QmpState.RUNNING, EnumSet.of(QmpState.CLOSING, QmpState.CLOSED),
             QmpState.CLOSING, EnumSet.of(QmpState.CLOSED),
             QmpState.CLOSED, EnumSet.noneOf(QmpState.class));
+
+    /** The hex dump that ends the message of Netty's JSON decoder when the input is not JSON. */
+    private static final Pattern HEX_TAIL = Pattern.compile("([0-9a-f]{2,})$");
 
     private final SessionConfig cfg;
     private final String prefix;
@@ -257,11 +264,11 @@ final class Lifecycle {
 
     /** What a peer that does not speak QMP sent instead of a greeting, as text (Netty's decoder reports it in hex). */
     private QmpException notQmp(Throwable cause) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9a-f]{2,})$").matcher(String.valueOf(cause.getMessage()));
+        Matcher m = HEX_TAIL.matcher(String.valueOf(cause.getMessage()));
         String said = "";
         if (m.find()) {
-            byte[] b = java.util.HexFormat.of().parseHex(m.group(1).length() % 2 == 0 ? m.group(1) : m.group(1).substring(1));
-            said = new String(b, java.nio.charset.StandardCharsets.UTF_8).replaceAll("[^\\x20-\\x7e]+", " ").strip();
+            byte[] b = HexFormat.of().parseHex(m.group(1).length() % 2 == 0 ? m.group(1) : m.group(1).substring(1));
+            said = new String(b, StandardCharsets.UTF_8).replaceAll("[^\\x20-\\x7e]+", " ").strip();
         }
         String hint = said.startsWith("QEMU") && said.contains("monitor")
                 ? ": it is a human monitor (HMP, -monitor), not QMP (-qmp, or -chardev ... -mon mode=control)" : "";

@@ -7,6 +7,7 @@ import io.qmp4j.core.Greeting;
 import io.qmp4j.core.QmpCommand;
 import io.qmp4j.core.QmpConnectException;
 import io.qmp4j.core.QmpDisconnectedException;
+import io.qmp4j.core.QmpEndpoint;
 import io.qmp4j.core.QmpException;
 import io.qmp4j.core.QmpState;
 import io.qmp4j.core.QmpStateException;
@@ -146,7 +147,7 @@ public final class QmpSession {
         }
         Channel ch = channel;
         if (fds != null && !(ch instanceof UnixNioChannel)) {
-            return CompletableFuture.failedFuture(cfg.endpoint() instanceof io.qmp4j.core.QmpEndpoint.Unix
+            return CompletableFuture.failedFuture(cfg.endpoint() instanceof QmpEndpoint.Unix
                     ? new IllegalStateException("passing file descriptors needs a client built with fdPassing(true): "
                     + cfg.endpoint() + " runs on the JDK's UNIX channel, which cannot carry them")
                     : new IllegalArgumentException("file descriptors can only be passed over a UNIX socket, not " + cfg.endpoint()));

@@ -3,6 +3,7 @@ package io.qmp4j.core.internal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.qmp4j.core.QmpProtocolException;
 import io.qmp4j.core.event.QmpEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -62,6 +63,15 @@ final class Wire {
             }
         }
         return new QmpEvent(name, data, when);
+    }
+
+    /**
+     * qmp-spec 2.4.2: an error without an id means QEMU could not parse this client's input. There
+     * is no telling which command it concerns: the session ends with this.
+     */
+    static QmpProtocolException unparsedInput(JsonNode error) {
+        return new QmpProtocolException("QEMU could not parse input from this client: "
+                + error.path("class").asText() + ": " + error.path("desc").asText());
     }
 
     /** @return the message, cut at 200 characters, for log lines and errors */
