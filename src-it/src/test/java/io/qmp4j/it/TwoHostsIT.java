@@ -19,7 +19,7 @@ import io.qmp4j.migration.PostcopyReport;
 import io.qmp4j.migration.Storage;
 import io.qmp4j.migration.TlsCredentials;
 import io.qmp4j.testkit.hosts.Host;
-import io.qmp4j.testkit.hosts.TwoHosts;
+import io.qmp4j.testkit.hosts.Hosts;
 import io.qmp4j.testkit.qemu.HostTools;
 import io.qmp4j.testkit.qemu.QemuBuild;
 import io.qmp4j.testkit.qemu.QemuProcess;
@@ -33,7 +33,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Migrations between two hosts ({@link TwoHosts}: network namespaces joined by a migration link),
+ * Migrations between hosts ({@link Hosts}: network namespaces on one migration network),
  * driven by a controller in the root namespace over each host's TLS monitor, with real link
  * faults. Each test prints its timings.
  */
@@ -42,16 +42,16 @@ class TwoHostsIT extends MigrationCase {
     private static final int MONITOR = 4440;
     private static final int MIGRATION = 4444;
 
-    private TwoHosts hosts;
+    private Hosts hosts;
 
     @BeforeEach
     void topology() {
-        String why = TwoHosts.unavailable();
+        String why = Hosts.unavailable();
         if (why != null) {
             System.out.println("two-host tests skipped: " + why);
         }
         assumeTrue(why == null, why);
-        hosts = TwoHosts.create(qemus.dir().resolve("hosts"));
+        hosts = Hosts.create(qemus.dir().resolve("hosts"));
     }
 
     @AfterEach
@@ -87,15 +87,15 @@ class TwoHostsIT extends MigrationCase {
         return p;
     }
 
-    /** Guest {@code i} of several on host a, its destination on host b; monitors on port 4460 + i. */
-    private VmPair guest(int i, int ramMiB, int rateMiBps) throws Exception {
+    /** Guest {@code i} of several on host a, its destination on host {@code to}; monitors on port 4460 + i. */
+    private VmPair guest(int i, int ramMiB, int rateMiBps, Host to) throws Exception {
         int port = 4460 + i;
         QemuProcess s = qemus.start(hosts.a().onHost(TestGuest.boot(qemus.qemu("src" + i).memoryMiB(ramMiB).paused(false),
                 VmPair.cache(), ramMiB / 2, rateMiBps, true), port));
-        QemuProcess d = qemus.start(hosts.b().onHost(TestGuest.boot(qemus.qemu("dst" + i).memoryMiB(ramMiB).paused(false),
+        QemuProcess d = qemus.start(to.onHost(TestGuest.boot(qemus.qemu("dst" + i).memoryMiB(ramMiB).paused(false),
                 VmPair.cache(), ramMiB / 2, rateMiBps, true), port).incomingDefer(true));
         QmpClient sc = client(hosts.a().monitor(port), QmpClient.builder().name("src" + i));
-        QmpClient dc = client(hosts.b().monitor(port), QmpClient.builder().name("dst" + i));
+        QmpClient dc = client(to.monitor(port), QmpClient.builder().name("dst" + i));
         sc.connect().get(10, TimeUnit.SECONDS);
         dc.connect().get(10, TimeUnit.SECONDS);
         VmPair p = VmPair.of(s, d, sc, dc);
@@ -104,12 +104,16 @@ class TwoHostsIT extends MigrationCase {
     }
 
     @Test
-    void fourGuestsEvacuatedFromOneHostTwoAtATimeUnderABudget() throws Exception {
-        hosts.bandwidth(1000); // the migration link: 1 Gbit/s
+    void fourGuestsEvacuatedFromOneHostToTwoOthersTwoAtATimeUnderABudget() throws Exception {
+        hosts.close();
+        hosts = Hosts.create(qemus.dir().resolve("three-hosts"), 3);
+        hosts.bandwidth(1000); // each host's migration link: 1 Gbit/s
         int[] rates = {32, 1, 16, 4};
         java.util.List<VmPair> vms = new java.util.ArrayList<>();
+        java.util.List<Host> to = new java.util.ArrayList<>();
         for (int i = 0; i < rates.length; i++) {
-            vms.add(guest(i, 128, rates[i]));
+            to.add(hosts.hosts().get(1 + i % 2)); // b, c, b, c
+            vms.add(guest(i, 128, rates[i], to.get(i)));
         }
         for (VmPair p : vms) {
             TestGuest.awaitFilled(p.src, 64, Duration.ofSeconds(60)); // the dirty rate is measured on the steady rate, not the fill
@@ -132,19 +136,26 @@ class TwoHostsIT extends MigrationCase {
                 });
         for (int i = 0; i < vms.size(); i++) {
             e.add("vm" + i, Migration.builder().source(vms.get(i).src).destination(vms.get(i).dst)
-                    .uri(MigrationUri.tcp(hosts.b().migrationAddress(), MIGRATION + 2 * i)));
+                    .uri(MigrationUri.tcp(to.get(i).migrationAddress(), MIGRATION + 2 * i)));
         }
         io.qmp4j.migration.evacuation.EvacuationResult r = e.build().start().completion().get(240, TimeUnit.SECONDS);
-        System.out.println("two hosts, four guests, 2 at a time under 64 MiB/s: " + r.totalTime().toMillis() + " ms; "
+        System.out.println("from host a to b and c, four guests, 2 at a time under 64 MiB/s: " + r.totalTime().toMillis() + " ms; "
                 + r.results().stream().map(v -> v.name() + " " + v.outcome() + " #" + v.startedAs()).toList());
         assertTrue(r.allCompleted(), r.toString());
         assertEquals(2, r.maxRunning());
         assertColdestFirst(r);
         assertTrue(sums.stream().allMatch(x -> x <= budget), "the running limits never add up past the budget: " + sums);
-        for (VmPair p : vms) {
-            assertGuestHealthyOn(p);
-            assertNothingOfOurs(p.src, p.dst);
+        for (int i = 0; i < vms.size(); i++) {
+            assertGuestHealthyOn(vms.get(i));
+            assertNothingOfOurs(vms.get(i).src, vms.get(i).dst);
+            assertTrue(running(to.get(i), vms.get(i).destination.pid()),
+                    "vm" + i + "'s destination runs on host " + to.get(i).name());
         }
+    }
+
+    /** @return whether process {@code pid} is in host {@code h}'s network namespace */
+    private static boolean running(Host h, long pid) throws Exception {
+        return HostTools.run("ip", "netns", "pids", h.netns()).lines().anyMatch(l -> l.trim().equals(Long.toString(pid)));
     }
 
     /** Started in the order of the dirty rates measured before the start (QEMU's page sampling is coarse at low rates). */

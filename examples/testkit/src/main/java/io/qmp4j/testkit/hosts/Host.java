@@ -7,12 +7,12 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * One host of a {@link TwoHosts} topology: a network namespace with an address on the migration
+ * One host of a {@link Hosts} topology: a network namespace with an address on the migration
  * link and one on its management link, and a private disk directory mounted, for each QEMU started
  * on it, at the path that every host shares ({@link #diskPath()}): the same path on two
  * hosts is two files.
  *
- * @param name the host's name ({@code a} or {@code b})
+ * @param name the host's name ({@code a}, {@code b}…)
  * @param netns its network namespace
  * @param migrationAddress its address on the migration link, e.g. {@code 10.173.1.1}
  * @param managementAddress its address on its management link, which the controller (the root namespace) reaches
