@@ -2,6 +2,7 @@ package io.qmp4j.core;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.lang.reflect.Type;
 import io.qmp4j.core.internal.Json;
 
 /**
@@ -27,6 +28,25 @@ public final class QmpJson {
     public static <T> T read(JsonNode node, Class<T> type) {
         try {
             return Json.MAPPER.treeToValue(node, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e.getOriginalMessage(), e);
+        }
+    }
+
+    /**
+     * Reads a JSON value as a generic type, such as a command's {@link QmpCommand#resultType()}
+     * ({@code List<CommandInfo>}).
+     *
+     * @param node the value
+     * @param type what to read it as
+     * @param <T> the type
+     * @return the value as {@code type}
+     * @throws IllegalArgumentException when it does not fit, saying why
+     */
+    @SuppressWarnings("unchecked")
+    public static <T> T read(JsonNode node, Type type) {
+        try {
+            return (T) Json.MAPPER.treeToValue(node, Json.MAPPER.constructType(type));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(e.getOriginalMessage(), e);
         }
