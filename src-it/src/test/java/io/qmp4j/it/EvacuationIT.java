@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.qmp4j.core.command.QueryStatus;
 import io.qmp4j.core.command.RunState;
 import io.qmp4j.migration.Migration;
+import io.qmp4j.migration.MigrationResult;
 import io.qmp4j.migration.MigrationProgress;
 import io.qmp4j.migration.MigrationUri;
 import io.qmp4j.migration.evacuation.Evacuation;
@@ -195,6 +196,11 @@ class EvacuationIT extends MigrationCase {
         System.out.println("cancelled: " + cancelled.results().stream().map(v -> v.name() + " " + v.outcome()).toList());
         assertEquals(2, cancelled.count(VmResult.Outcome.CANCELLED), cancelled.toString());
         assertEquals(1, cancelled.count(VmResult.Outcome.NOT_STARTED), cancelled.toString());
+        for (VmResult v : cancelled.results()) {
+            // The budget changed each running job's max-bandwidth mid-flight: its rollback restores it once.
+            List<String> undone = v.result().map(MigrationResult::rolledBack).orElse(List.of());
+            assertTrue(undone.stream().filter(u -> u.contains("max-bandwidth")).count() <= 1, v.name() + " rolled back " + undone);
+        }
         for (VmPair p : more) {
             assertSourceRunningAndTicking(p);
             assertNothingOfOurs(p.src, p.destination.isAlive() ? p.dst : null);

@@ -3,6 +3,7 @@ package io.qmp4j.migration.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qmp4j.migration.FailureKind;
+import java.util.Iterator;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -10,8 +11,9 @@ import java.util.concurrent.CompletableFuture;
  * {@code max-postcopy-bandwidth}) asked for while the migration runs (an
  * evacuation re-balancing its budget, virsh {@code migrate-setspeed} during a migration). It is
  * taken on the job's own thread, at its next tick, so that it never races the job's set-up; the
- * latest request wins. The first change journals the limit it replaces, so the job's undo
- * restores the source's limit from before the job, whether or not the job had set one.
+ * latest request wins. Where the job's set-up did not journal the source's own limit, the first
+ * change journals the limit it replaces, so the job's undo restores the source's limit from
+ * before the job, whether or not the job had set one (and reports it once).
  */
 final class BandwidthChange {
 
@@ -49,7 +51,7 @@ final class BandwidthChange {
             set.put("max-postcopy-bandwidth", b); // after a switch to post-copy the same limit holds
         }
         try {
-            if (journalled) {
+            if (journalled || restoredAnyway(ctx, set)) {
                 ctx.qmp.raw(Side.SOURCE, "migrate-set-parameters", set);
             } else {
                 JsonNode now = ctx.qmp.raw(Side.SOURCE, "query-migrate-parameters", null);
@@ -65,6 +67,26 @@ final class BandwidthChange {
                 throw e;
             }
         }
+    }
+
+    /**
+     * @return whether an earlier step of the job (its set-up) already journalled the source's own
+     *         value of every parameter in {@code set}: its undo restores them, so a second step
+     *         would only restore the job's value on the way (and be reported twice)
+     */
+    private static boolean restoredAnyway(JobContext ctx, ObjectNode set) {
+        for (Undo u : ctx.journal.steps()) {
+            if (u.side() == Side.SOURCE && u.action() == Undo.Action.SET_PARAMETERS) {
+                boolean all = true;
+                for (Iterator<String> it = set.fieldNames(); it.hasNext(); ) {
+                    all &= u.args().has(it.next());
+                }
+                if (all) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** The job ended: a request not taken fails. */
