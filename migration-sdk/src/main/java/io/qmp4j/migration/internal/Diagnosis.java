@@ -41,10 +41,12 @@ final class Diagnosis {
 
     /**
      * QEMU 10.0's destination that refuses a TLS client stays in its incoming state {@code setup}
-     * and reports nothing; the source reads a reset connection.
+     * and reports nothing; the source reads a reset connection, or — when it was writing as the
+     * destination dropped the handshake — a broken pipe.
      */
     private static boolean refusedAtTheHandshake(String desc, MigrationInfo d) {
-        return d != null && d.status() == MigrationStatus.SETUP && desc.contains("Connection reset by peer");
+        return d != null && d.status() == MigrationStatus.SETUP && (desc.contains("Connection reset by peer")
+                || desc.contains("Broken pipe"));
     }
 
     /** @return whether the destination kept running after its incoming migration failed (QEMU 9.1+ with exit-on-error off) */
