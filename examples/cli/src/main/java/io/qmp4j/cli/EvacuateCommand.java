@@ -101,9 +101,9 @@ final class EvacuateCommand implements Callable<Integer> {
         for (EvacuationJobs.Job j : list) {
             MigrateCommand m = j.options();
             Migration.Builder b = m.configure(Migration.builder());
-            Common.Session s = new Common.Session(m.source, 10, m.qmpTlsDir, resources);
+            Common.Session s = new Common.Session(m.options.source, 10, m.options.qmpTlsDir, resources);
             sessions.add(s);
-            Common.Session d = new Common.Session(m.dest, 10, m.qmpTlsDir, resources);
+            Common.Session d = new Common.Session(m.options.dest, 10, m.options.qmpTlsDir, resources);
             sessions.add(d);
             e.add(j.name(), b.source(s.client).destination(d.client));
         }
@@ -118,7 +118,7 @@ final class EvacuateCommand implements Callable<Integer> {
             ObjectNode o = Common.JSON.createObjectNode();
             var results = o.putArray("results");
             for (VmResult v : r.results()) {
-                ObjectNode x = v.result().map(MigrateCommand::toJson).orElseGet(Common.JSON::createObjectNode);
+                ObjectNode x = v.result().map(MigrationReport::toJson).orElseGet(Common.JSON::createObjectNode);
                 x.put("name", v.name());
                 x.put("outcome", v.outcome().name().toLowerCase().replace('_', '-'));
                 x.put("started-as", v.startedAs());

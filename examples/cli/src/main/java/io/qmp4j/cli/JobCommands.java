@@ -79,7 +79,7 @@ final class JobCommands {
             }
             if (json) {
                 try {
-                    out().println(Common.JSON.writeValueAsString(MigrateCommand.toJson(r)));
+                    out().println(Common.JSON.writeValueAsString(MigrationReport.toJson(r)));
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
