@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.lang.reflect.Type;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * A QMP command and the type of its result. Typed commands are records whose components are the
@@ -53,6 +54,17 @@ public interface QmpCommand<R> {
      *
      * @return {@code true} to send the command out of band when possible
      */
+    /**
+     * How to read this command's result without reflection; the generated commands of
+     * {@code io.qmp4j.core.qapi} give one.
+     *
+     * @return a reader of the reply's {@code return} value, or {@code null}: read by {@link #resultType()} through Jackson
+     */
+    @JsonIgnore
+    default Function<JsonNode, R> resultDecoder() {
+        return null;
+    }
+
     @JsonIgnore
     default boolean allowOob() {
         return false;

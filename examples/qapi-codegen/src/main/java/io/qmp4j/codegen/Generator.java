@@ -178,7 +178,17 @@ final class Generator {
                 "    public Type resultType() {",
                 "        return " + types.resultType(c.returns()) + ";",
                 "    }",
+                "",
+                "    /** @return the reader of the result: generated code, no reflection */",
+                "    @Override",
+                "    public Function<JsonNode, " + result + "> resultDecoder() {",
+                "        return " + (c.returns() == null ? "json -> null" : types.decoder(c.returns())) + ";",
+                "    }",
                 ""));
+        if (d.name().equals("quit")) {
+            // QEMU may close the socket before its reply to quit is written.
+            body.addAll(List.of("    @Override", "    public boolean completesOnDisconnect() {", "        return true;", "    }", ""));
+        }
         if (c.allowOob()) {
             body.addAll(List.of("    @Override", "    public boolean allowOob() {", "        return true;", "    }", ""));
         }

@@ -30,7 +30,7 @@ final class ObjectWriter {
     static final List<String> IMPORTS = List.of("com.fasterxml.jackson.annotation.JsonCreator",
             "com.fasterxml.jackson.annotation.JsonValue", "com.fasterxml.jackson.databind.JsonNode",
             "com.fasterxml.jackson.databind.node.ObjectNode", "java.util.List", "java.util.Map", "java.util.LinkedHashMap",
-            "io.qmp4j.core.QmpCommand", "java.lang.reflect.Type");
+            "io.qmp4j.core.QmpCommand", "java.lang.reflect.Type", "java.util.function.Function");
 
     private final JavaTypes types;
     private final Docs docs;

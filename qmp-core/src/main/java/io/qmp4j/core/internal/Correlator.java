@@ -91,7 +91,7 @@ final class Correlator extends ChannelInboundHandlerAdapter {
         CompletableFuture<Object> f = new ReplyFuture();
         try {
             p = new Pending(command.commandName(), encoder.command(command.commandName(), args, useOob), useOob, fds,
-                    Json.MAPPER.constructType(command.resultType()), f, command.completesOnDisconnect());
+                    Json.MAPPER.constructType(command.resultType()), command.resultDecoder(), f, command.completesOnDisconnect());
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }

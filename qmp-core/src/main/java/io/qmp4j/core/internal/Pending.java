@@ -10,6 +10,7 @@ import io.qmp4j.core.QmpCommandException;
 import io.qmp4j.core.QmpErrorClass;
 import java.io.FileDescriptor;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /** A command from submission to its reply. Fields other than the finals are I/O-thread confined. */
 final class Pending {
@@ -20,6 +21,7 @@ final class Pending {
     final boolean oob;
     final FileDescriptor[] fds;
     final JavaType resultType; // null: JsonNode as is
+    final Function<JsonNode, ?> decoder; // null: by resultType, through Jackson
     final CompletableFuture<Object> future;
     /** The peer closing the connection completes the command normally ({@code quit}). */
     final boolean completesOnDisconnect;
@@ -29,8 +31,9 @@ final class Pending {
     boolean timedOut;
     Timeout timeout;
 
-    Pending(String name, byte[] prefix, boolean oob, FileDescriptor[] fds, JavaType resultType,
+    Pending(String name, byte[] prefix, boolean oob, FileDescriptor[] fds, JavaType resultType, Function<JsonNode, ?> decoder,
             CompletableFuture<Object> future, boolean completesOnDisconnect) {
+        this.decoder = decoder;
         this.completesOnDisconnect = completesOnDisconnect;
         this.name = name;
         this.prefix = prefix;
@@ -50,7 +53,8 @@ final class Pending {
         }
         JsonNode ret = reply.get("return");
         try {
-            future.complete(wantsRaw(resultType) ? ret : isVoid() ? null : Json.MAPPER.treeToValue(ret, resultType));
+            future.complete(decoder != null ? decoder.apply(ret) : wantsRaw(resultType) ? ret : isVoid() ? null
+                    : Json.MAPPER.treeToValue(ret, resultType));
         } catch (JsonProcessingException | IllegalArgumentException e) {
             future.completeExceptionally(new MalformedReplyException("the reply to '" + name + "' (id " + id
                     + ") does not fit " + resultType + ": " + e.getMessage(), e));

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qmp4j.core.QmpCommand;
 import java.lang.reflect.Type;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * QMP command {@code add-fd}: its arguments; it returns {@code AddfdInfo}.
@@ -35,6 +36,12 @@ public record AddFd(
     @Override
     public Type resultType() {
         return AddfdInfo.class;
+    }
+
+    /** @return the reader of the result: generated code, no reflection */
+    @Override
+    public Function<JsonNode, AddfdInfo> resultDecoder() {
+        return AddfdInfo::fromJson;
     }
 
     /** @return the arguments as QEMU reads them; {@code null} when there are none */

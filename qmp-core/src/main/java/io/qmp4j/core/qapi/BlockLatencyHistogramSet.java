@@ -10,6 +10,7 @@ import java.lang.reflect.Type;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * QMP command {@code block-latency-histogram-set}: its arguments; it returns nothing.
@@ -45,6 +46,12 @@ public record BlockLatencyHistogramSet(
     @Override
     public Type resultType() {
         return Void.class;
+    }
+
+    /** @return the reader of the result: generated code, no reflection */
+    @Override
+    public Function<JsonNode, Void> resultDecoder() {
+        return json -> null;
     }
 
     /** @return the arguments as QEMU reads them; {@code null} when there are none */

@@ -9,6 +9,7 @@ import io.qmp4j.core.QmpCommand;
 import java.lang.reflect.Type;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * QMP command {@code blockdev-mirror}: its arguments; it returns nothing.
@@ -60,6 +61,12 @@ public record BlockdevMirror(
     @Override
     public Type resultType() {
         return Void.class;
+    }
+
+    /** @return the reader of the result: generated code, no reflection */
+    @Override
+    public Function<JsonNode, Void> resultDecoder() {
+        return json -> null;
     }
 
     /** @return the arguments as QEMU reads them; {@code null} when there are none */

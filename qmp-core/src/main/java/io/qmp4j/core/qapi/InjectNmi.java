@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qmp4j.core.QmpCommand;
 import java.lang.reflect.Type;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * QMP command {@code inject-nmi}: its arguments; it returns nothing.
@@ -31,6 +32,12 @@ public record InjectNmi(
     @Override
     public Type resultType() {
         return Void.class;
+    }
+
+    /** @return the reader of the result: generated code, no reflection */
+    @Override
+    public Function<JsonNode, Void> resultDecoder() {
+        return json -> null;
     }
 
     /** @return the arguments as QEMU reads them; {@code null} when there are none */

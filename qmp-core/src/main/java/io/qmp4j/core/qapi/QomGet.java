@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qmp4j.core.QmpCommand;
 import java.lang.reflect.Type;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * QMP command {@code qom-get}: its arguments; it returns {@code any}.
@@ -35,6 +36,12 @@ public record QomGet(
     @Override
     public Type resultType() {
         return JsonNode.class;
+    }
+
+    /** @return the reader of the result: generated code, no reflection */
+    @Override
+    public Function<JsonNode, JsonNode> resultDecoder() {
+        return QapiDecoder::any;
     }
 
     /** @return the arguments as QEMU reads them; {@code null} when there are none */

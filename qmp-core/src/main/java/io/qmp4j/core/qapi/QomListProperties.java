@@ -9,6 +9,7 @@ import io.qmp4j.core.QmpCommand;
 import java.lang.reflect.Type;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * QMP command {@code qom-list-properties}: its arguments; it returns {@code [ObjectPropertyInfo]}.
@@ -34,6 +35,12 @@ public record QomListProperties(
     @Override
     public Type resultType() {
         return QapiDecoder.listOf(ObjectPropertyInfo.class);
+    }
+
+    /** @return the reader of the result: generated code, no reflection */
+    @Override
+    public Function<JsonNode, List<ObjectPropertyInfo>> resultDecoder() {
+        return QapiDecoder.list(ObjectPropertyInfo::fromJson);
     }
 
     /** @return the arguments as QEMU reads them; {@code null} when there are none */

@@ -9,6 +9,7 @@ import io.qmp4j.core.QmpCommand;
 import java.lang.reflect.Type;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * QMP command {@code qom-list-types}: its arguments; it returns {@code [ObjectTypeInfo]}.
@@ -36,6 +37,12 @@ public record QomListTypes(
     @Override
     public Type resultType() {
         return QapiDecoder.listOf(ObjectTypeInfo.class);
+    }
+
+    /** @return the reader of the result: generated code, no reflection */
+    @Override
+    public Function<JsonNode, List<ObjectTypeInfo>> resultDecoder() {
+        return QapiDecoder.list(ObjectTypeInfo::fromJson);
     }
 
     /** @return the arguments as QEMU reads them; {@code null} when there are none */

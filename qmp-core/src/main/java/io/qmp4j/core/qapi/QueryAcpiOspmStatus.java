@@ -9,6 +9,7 @@ import io.qmp4j.core.QmpCommand;
 import java.lang.reflect.Type;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * QMP command {@code query-acpi-ospm-status}: its arguments; it returns {@code [ACPIOSTInfo]}.
@@ -32,6 +33,12 @@ public record QueryAcpiOspmStatus(
     @Override
     public Type resultType() {
         return QapiDecoder.listOf(ACPIOSTInfo.class);
+    }
+
+    /** @return the reader of the result: generated code, no reflection */
+    @Override
+    public Function<JsonNode, List<ACPIOSTInfo>> resultDecoder() {
+        return QapiDecoder.list(ACPIOSTInfo::fromJson);
     }
 
     /** @return the arguments as QEMU reads them; {@code null} when there are none */

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qmp4j.core.QmpCommand;
 import java.lang.reflect.Type;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * QMP command {@code query-cpu-model-baseline}: its arguments; it returns {@code CpuModelBaselineInfo}.
@@ -35,6 +36,12 @@ public record QueryCpuModelBaseline(
     @Override
     public Type resultType() {
         return CpuModelBaselineInfo.class;
+    }
+
+    /** @return the reader of the result: generated code, no reflection */
+    @Override
+    public Function<JsonNode, CpuModelBaselineInfo> resultDecoder() {
+        return CpuModelBaselineInfo::fromJson;
     }
 
     /** @return the arguments as QEMU reads them; {@code null} when there are none */

@@ -9,6 +9,7 @@ import io.qmp4j.core.QmpCommand;
 import java.lang.reflect.Type;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * QMP command {@code query-cryptodev}: its arguments; it returns {@code [QCryptodevInfo]}.
@@ -32,6 +33,12 @@ public record QueryCryptodev(
     @Override
     public Type resultType() {
         return QapiDecoder.listOf(QCryptodevInfo.class);
+    }
+
+    /** @return the reader of the result: generated code, no reflection */
+    @Override
+    public Function<JsonNode, List<QCryptodevInfo>> resultDecoder() {
+        return QapiDecoder.list(QCryptodevInfo::fromJson);
     }
 
     /** @return the arguments as QEMU reads them; {@code null} when there are none */

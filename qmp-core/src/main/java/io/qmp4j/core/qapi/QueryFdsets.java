@@ -9,6 +9,7 @@ import io.qmp4j.core.QmpCommand;
 import java.lang.reflect.Type;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * QMP command {@code query-fdsets}: its arguments; it returns {@code [FdsetInfo]}.
@@ -32,6 +33,12 @@ public record QueryFdsets(
     @Override
     public Type resultType() {
         return QapiDecoder.listOf(FdsetInfo.class);
+    }
+
+    /** @return the reader of the result: generated code, no reflection */
+    @Override
+    public Function<JsonNode, List<FdsetInfo>> resultDecoder() {
+        return QapiDecoder.list(FdsetInfo::fromJson);
     }
 
     /** @return the arguments as QEMU reads them; {@code null} when there are none */

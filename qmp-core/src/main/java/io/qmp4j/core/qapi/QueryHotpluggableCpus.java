@@ -9,6 +9,7 @@ import io.qmp4j.core.QmpCommand;
 import java.lang.reflect.Type;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * QMP command {@code query-hotpluggable-cpus}: its arguments; it returns {@code [HotpluggableCPU]}.
@@ -32,6 +33,12 @@ public record QueryHotpluggableCpus(
     @Override
     public Type resultType() {
         return QapiDecoder.listOf(HotpluggableCPU.class);
+    }
+
+    /** @return the reader of the result: generated code, no reflection */
+    @Override
+    public Function<JsonNode, List<HotpluggableCPU>> resultDecoder() {
+        return QapiDecoder.list(HotpluggableCPU::fromJson);
     }
 
     /** @return the arguments as QEMU reads them; {@code null} when there are none */

@@ -9,6 +9,7 @@ import io.qmp4j.core.QmpCommand;
 import java.lang.reflect.Type;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * QMP command {@code query-pr-managers}: its arguments; it returns {@code [PRManagerInfo]}.
@@ -32,6 +33,12 @@ public record QueryPrManagers(
     @Override
     public Type resultType() {
         return QapiDecoder.listOf(PRManagerInfo.class);
+    }
+
+    /** @return the reader of the result: generated code, no reflection */
+    @Override
+    public Function<JsonNode, List<PRManagerInfo>> resultDecoder() {
+        return QapiDecoder.list(PRManagerInfo::fromJson);
     }
 
     /** @return the arguments as QEMU reads them; {@code null} when there are none */

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qmp4j.core.QmpCommand;
 import java.lang.reflect.Type;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * QMP command {@code query-rocker}: its arguments; it returns {@code RockerSwitch}.
@@ -33,6 +34,12 @@ public record QueryRocker(
     @Override
     public Type resultType() {
         return RockerSwitch.class;
+    }
+
+    /** @return the reader of the result: generated code, no reflection */
+    @Override
+    public Function<JsonNode, RockerSwitch> resultDecoder() {
+        return RockerSwitch::fromJson;
     }
 
     /** @return the arguments as QEMU reads them; {@code null} when there are none */

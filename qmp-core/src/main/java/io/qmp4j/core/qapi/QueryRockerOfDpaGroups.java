@@ -9,6 +9,7 @@ import io.qmp4j.core.QmpCommand;
 import java.lang.reflect.Type;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * QMP command {@code query-rocker-of-dpa-groups}: its arguments; it returns {@code [RockerOfDpaGroup]}.
@@ -36,6 +37,12 @@ public record QueryRockerOfDpaGroups(
     @Override
     public Type resultType() {
         return QapiDecoder.listOf(RockerOfDpaGroup.class);
+    }
+
+    /** @return the reader of the result: generated code, no reflection */
+    @Override
+    public Function<JsonNode, List<RockerOfDpaGroup>> resultDecoder() {
+        return QapiDecoder.list(RockerOfDpaGroup::fromJson);
     }
 
     /** @return the arguments as QEMU reads them; {@code null} when there are none */

@@ -9,6 +9,7 @@ import io.qmp4j.core.QmpCommand;
 import java.lang.reflect.Type;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * QMP command {@code query-rocker-ports}: its arguments; it returns {@code [RockerPort]}.
@@ -34,6 +35,12 @@ public record QueryRockerPorts(
     @Override
     public Type resultType() {
         return QapiDecoder.listOf(RockerPort.class);
+    }
+
+    /** @return the reader of the result: generated code, no reflection */
+    @Override
+    public Function<JsonNode, List<RockerPort>> resultDecoder() {
+        return QapiDecoder.list(RockerPort::fromJson);
     }
 
     /** @return the arguments as QEMU reads them; {@code null} when there are none */

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qmp4j.core.QmpCommand;
 import java.lang.reflect.Type;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * QMP command {@code query-s390x-cpu-polarization}: its arguments; it returns {@code CpuPolarizationInfo}.
@@ -31,6 +32,12 @@ public record QueryS390xCpuPolarization(
     @Override
     public Type resultType() {
         return CpuPolarizationInfo.class;
+    }
+
+    /** @return the reader of the result: generated code, no reflection */
+    @Override
+    public Function<JsonNode, CpuPolarizationInfo> resultDecoder() {
+        return CpuPolarizationInfo::fromJson;
     }
 
     /** @return the arguments as QEMU reads them; {@code null} when there are none */

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qmp4j.core.QmpCommand;
 import java.lang.reflect.Type;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * QMP command {@code query-sev}: its arguments; it returns {@code SevInfo}.
@@ -31,6 +32,12 @@ public record QuerySev(
     @Override
     public Type resultType() {
         return SevInfo.class;
+    }
+
+    /** @return the reader of the result: generated code, no reflection */
+    @Override
+    public Function<JsonNode, SevInfo> resultDecoder() {
+        return SevInfo::fromJson;
     }
 
     /** @return the arguments as QEMU reads them; {@code null} when there are none */

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qmp4j.core.QmpCommand;
 import java.lang.reflect.Type;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * QMP command {@code query-sgx-capabilities}: its arguments; it returns {@code SGXInfo}.
@@ -31,6 +32,12 @@ public record QuerySgxCapabilities(
     @Override
     public Type resultType() {
         return SGXInfo.class;
+    }
+
+    /** @return the reader of the result: generated code, no reflection */
+    @Override
+    public Function<JsonNode, SGXInfo> resultDecoder() {
+        return SGXInfo::fromJson;
     }
 
     /** @return the arguments as QEMU reads them; {@code null} when there are none */

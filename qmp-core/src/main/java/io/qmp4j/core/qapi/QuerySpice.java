@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qmp4j.core.QmpCommand;
 import java.lang.reflect.Type;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * QMP command {@code query-spice}: its arguments; it returns {@code SpiceInfo}.
@@ -31,6 +32,12 @@ public record QuerySpice(
     @Override
     public Type resultType() {
         return SpiceInfo.class;
+    }
+
+    /** @return the reader of the result: generated code, no reflection */
+    @Override
+    public Function<JsonNode, SpiceInfo> resultDecoder() {
+        return SpiceInfo::fromJson;
     }
 
     /** @return the arguments as QEMU reads them; {@code null} when there are none */

@@ -9,6 +9,7 @@ import io.qmp4j.core.QmpCommand;
 import java.lang.reflect.Type;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * QMP command {@code query-stats}: its arguments; it returns {@code [StatsResult]}.
@@ -34,6 +35,12 @@ public record QueryStats(
     @Override
     public Type resultType() {
         return QapiDecoder.listOf(StatsResult.class);
+    }
+
+    /** @return the reader of the result: generated code, no reflection */
+    @Override
+    public Function<JsonNode, List<StatsResult>> resultDecoder() {
+        return QapiDecoder.list(StatsResult::fromJson);
     }
 
     /** @return the arguments as QEMU reads them; {@code null} when there are none */

@@ -9,6 +9,7 @@ import io.qmp4j.core.QmpCommand;
 import java.lang.reflect.Type;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * QMP command {@code query-stats-schemas}: its arguments; it returns {@code [StatsSchema]}.
@@ -34,6 +35,12 @@ public record QueryStatsSchemas(
     @Override
     public Type resultType() {
         return QapiDecoder.listOf(StatsSchema.class);
+    }
+
+    /** @return the reader of the result: generated code, no reflection */
+    @Override
+    public Function<JsonNode, List<StatsSchema>> resultDecoder() {
+        return QapiDecoder.list(StatsSchema::fromJson);
     }
 
     /** @return the arguments as QEMU reads them; {@code null} when there are none */

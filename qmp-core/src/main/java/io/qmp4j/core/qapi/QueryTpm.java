@@ -9,6 +9,7 @@ import io.qmp4j.core.QmpCommand;
 import java.lang.reflect.Type;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * QMP command {@code query-tpm}: its arguments; it returns {@code [TPMInfo]}.
@@ -32,6 +33,12 @@ public record QueryTpm(
     @Override
     public Type resultType() {
         return QapiDecoder.listOf(TPMInfo.class);
+    }
+
+    /** @return the reader of the result: generated code, no reflection */
+    @Override
+    public Function<JsonNode, List<TPMInfo>> resultDecoder() {
+        return QapiDecoder.list(TPMInfo::fromJson);
     }
 
     /** @return the arguments as QEMU reads them; {@code null} when there are none */

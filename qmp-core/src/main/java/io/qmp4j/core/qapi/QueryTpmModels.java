@@ -9,6 +9,7 @@ import io.qmp4j.core.QmpCommand;
 import java.lang.reflect.Type;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * QMP command {@code query-tpm-models}: its arguments; it returns {@code [TpmModel]}.
@@ -32,6 +33,12 @@ public record QueryTpmModels(
     @Override
     public Type resultType() {
         return QapiDecoder.listOf(TpmModel.class);
+    }
+
+    /** @return the reader of the result: generated code, no reflection */
+    @Override
+    public Function<JsonNode, List<TpmModel>> resultDecoder() {
+        return QapiDecoder.list(QapiDecoder.enumeration(TpmModel::of));
     }
 
     /** @return the arguments as QEMU reads them; {@code null} when there are none */

@@ -9,6 +9,7 @@ import io.qmp4j.core.QmpCommand;
 import java.lang.reflect.Type;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * QMP command {@code query-tpm-types}: its arguments; it returns {@code [TpmType]}.
@@ -32,6 +33,12 @@ public record QueryTpmTypes(
     @Override
     public Type resultType() {
         return QapiDecoder.listOf(TpmType.class);
+    }
+
+    /** @return the reader of the result: generated code, no reflection */
+    @Override
+    public Function<JsonNode, List<TpmType>> resultDecoder() {
+        return QapiDecoder.list(QapiDecoder.enumeration(TpmType::of));
     }
 
     /** @return the arguments as QEMU reads them; {@code null} when there are none */

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qmp4j.core.QmpCommand;
 import java.lang.reflect.Type;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * QMP command {@code query-version}: its arguments; it returns {@code VersionInfo}.
@@ -31,6 +32,12 @@ public record QueryVersion(
     @Override
     public Type resultType() {
         return VersionInfo.class;
+    }
+
+    /** @return the reader of the result: generated code, no reflection */
+    @Override
+    public Function<JsonNode, VersionInfo> resultDecoder() {
+        return VersionInfo::fromJson;
     }
 
     /** @return the arguments as QEMU reads them; {@code null} when there are none */

@@ -9,6 +9,7 @@ import io.qmp4j.core.QmpCommand;
 import java.lang.reflect.Type;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * QMP command {@code query-vnc-servers}: its arguments; it returns {@code [VncInfo2]}.
@@ -32,6 +33,12 @@ public record QueryVncServers(
     @Override
     public Type resultType() {
         return QapiDecoder.listOf(VncInfo2.class);
+    }
+
+    /** @return the reader of the result: generated code, no reflection */
+    @Override
+    public Function<JsonNode, List<VncInfo2>> resultDecoder() {
+        return QapiDecoder.list(VncInfo2::fromJson);
     }
 
     /** @return the arguments as QEMU reads them; {@code null} when there are none */

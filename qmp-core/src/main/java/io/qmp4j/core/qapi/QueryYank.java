@@ -9,6 +9,7 @@ import io.qmp4j.core.QmpCommand;
 import java.lang.reflect.Type;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * QMP command {@code query-yank}: its arguments; it returns {@code [YankInstance]}.
@@ -32,6 +33,12 @@ public record QueryYank(
     @Override
     public Type resultType() {
         return QapiDecoder.listOf(YankInstance.class);
+    }
+
+    /** @return the reader of the result: generated code, no reflection */
+    @Override
+    public Function<JsonNode, List<YankInstance>> resultDecoder() {
+        return QapiDecoder.list(YankInstance::fromJson);
     }
 
     @Override

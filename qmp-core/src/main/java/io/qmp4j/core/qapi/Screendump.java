@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qmp4j.core.QmpCommand;
 import java.lang.reflect.Type;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * QMP command {@code screendump}: its arguments; it returns nothing.
@@ -39,6 +40,12 @@ public record Screendump(
     @Override
     public Type resultType() {
         return Void.class;
+    }
+
+    /** @return the reader of the result: generated code, no reflection */
+    @Override
+    public Function<JsonNode, Void> resultDecoder() {
+        return json -> null;
     }
 
     /** @return the arguments as QEMU reads them; {@code null} when there are none */

@@ -9,6 +9,7 @@ import io.qmp4j.core.QmpCommand;
 import java.lang.reflect.Type;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * QMP command {@code trace-event-get-state}: its arguments; it returns {@code [TraceEventInfo]}.
@@ -36,6 +37,12 @@ public record TraceEventGetState(
     @Override
     public Type resultType() {
         return QapiDecoder.listOf(TraceEventInfo.class);
+    }
+
+    /** @return the reader of the result: generated code, no reflection */
+    @Override
+    public Function<JsonNode, List<TraceEventInfo>> resultDecoder() {
+        return QapiDecoder.list(TraceEventInfo::fromJson);
     }
 
     /** @return the arguments as QEMU reads them; {@code null} when there are none */

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qmp4j.core.QmpCommand;
 import java.lang.reflect.Type;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * QMP command {@code x-debug-block-dirty-bitmap-sha256}: its arguments; it returns {@code BlockDirtyBitmapSha256}.
@@ -35,6 +36,12 @@ public record XDebugBlockDirtyBitmapSha256(
     @Override
     public Type resultType() {
         return BlockDirtyBitmapSha256.class;
+    }
+
+    /** @return the reader of the result: generated code, no reflection */
+    @Override
+    public Function<JsonNode, BlockDirtyBitmapSha256> resultDecoder() {
+        return BlockDirtyBitmapSha256::fromJson;
     }
 
     /** @return the arguments as QEMU reads them; {@code null} when there are none */

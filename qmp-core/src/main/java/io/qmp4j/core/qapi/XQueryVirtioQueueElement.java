@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qmp4j.core.QmpCommand;
 import java.lang.reflect.Type;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * QMP command {@code x-query-virtio-queue-element}: its arguments; it returns {@code VirtioQueueElement}.
@@ -37,6 +38,12 @@ public record XQueryVirtioQueueElement(
     @Override
     public Type resultType() {
         return VirtioQueueElement.class;
+    }
+
+    /** @return the reader of the result: generated code, no reflection */
+    @Override
+    public Function<JsonNode, VirtioQueueElement> resultDecoder() {
+        return VirtioQueueElement::fromJson;
     }
 
     /** @return the arguments as QEMU reads them; {@code null} when there are none */

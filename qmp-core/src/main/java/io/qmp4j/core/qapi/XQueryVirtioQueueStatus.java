@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qmp4j.core.QmpCommand;
 import java.lang.reflect.Type;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * QMP command {@code x-query-virtio-queue-status}: its arguments; it returns {@code VirtQueueStatus}.
@@ -35,6 +36,12 @@ public record XQueryVirtioQueueStatus(
     @Override
     public Type resultType() {
         return VirtQueueStatus.class;
+    }
+
+    /** @return the reader of the result: generated code, no reflection */
+    @Override
+    public Function<JsonNode, VirtQueueStatus> resultDecoder() {
+        return VirtQueueStatus::fromJson;
     }
 
     /** @return the arguments as QEMU reads them; {@code null} when there are none */

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qmp4j.core.QmpCommand;
 import java.lang.reflect.Type;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * QMP command {@code x-query-virtio-status}: its arguments; it returns {@code VirtioStatus}.
@@ -33,6 +34,12 @@ public record XQueryVirtioStatus(
     @Override
     public Type resultType() {
         return VirtioStatus.class;
+    }
+
+    /** @return the reader of the result: generated code, no reflection */
+    @Override
+    public Function<JsonNode, VirtioStatus> resultDecoder() {
+        return VirtioStatus::fromJson;
     }
 
     /** @return the arguments as QEMU reads them; {@code null} when there are none */

@@ -9,6 +9,7 @@ import io.qmp4j.core.QmpCommand;
 import java.lang.reflect.Type;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * QMP command {@code yank}: its arguments; it returns nothing.
@@ -34,6 +35,12 @@ public record Yank(
     @Override
     public Type resultType() {
         return Void.class;
+    }
+
+    /** @return the reader of the result: generated code, no reflection */
+    @Override
+    public Function<JsonNode, Void> resultDecoder() {
+        return json -> null;
     }
 
     @Override
