@@ -4,8 +4,10 @@ import io.qmp4j.core.QmpEndpoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -18,7 +20,8 @@ import java.util.Objects;
  * leaves room for socket names it is used as it is; otherwise a symbolic link to it is made in
  * {@code /tmp} ({@code /tmp/qmp4j-XXXXXXXX}), so that the sockets still live in the work directory
  * (and go with it) while their paths stay short. {@link #close()} removes the link, and so does the
- * JVM's exit if nobody called it.
+ * JVM's exit if nobody called it; the links of a killed JVM, whose directories are gone, are
+ * removed by the next one that makes a link.
  */
 public final class SocketDir implements AutoCloseable {
 
@@ -44,6 +47,7 @@ public final class SocketDir implements AutoCloseable {
         if (bytes(abs) + NAME_ROOM <= QmpEndpoint.Unix.MAX_PATH_BYTES) {
             return new SocketDir(abs, null);
         }
+        sweep();
         SecureRandom random = new SecureRandom();
         for (int attempt = 0; ; attempt++) {
             Path link = SHORT_ROOT.resolve("qmp4j-" + HexFormat.of().toHexDigits(random.nextInt()));
@@ -88,6 +92,24 @@ public final class SocketDir implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+    }
+
+    /**
+     * Removes this user's links that a killed JVM left (its shutdown hook never ran): those whose
+     * work directory is gone. A link whose directory still exists may be another run's, and stays.
+     */
+    static void sweep() {
+        try (DirectoryStream<Path> links = Files.newDirectoryStream(SHORT_ROOT, "qmp4j-*")) {
+            String me = System.getProperty("user.name");
+            for (Path l : links) {
+                if (Files.isSymbolicLink(l) && !Files.exists(l)
+                        && me.equals(Files.getOwner(l, LinkOption.NOFOLLOW_LINKS).getName())) {
+                    Files.deleteIfExists(l);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // a sweep that cannot run leaves the old links, as before; the new one is made anyway
         }
     }
 

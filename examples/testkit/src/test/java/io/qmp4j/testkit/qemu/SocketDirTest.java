@@ -47,6 +47,22 @@ class SocketDirTest {
     }
 
     @Test
+    void linksThatAKilledRunLeftAreSweptLinksOfLiveDirectoriesStay() throws Exception {
+        Path gone = Files.createDirectory(tmp.resolve("gone"));
+        Path dangling = Files.createSymbolicLink(Path.of("/tmp/qmp4j-sweeptest" + ProcessHandle.current().pid()), gone);
+        Path live = Files.createSymbolicLink(Path.of("/tmp/qmp4j-livetest" + ProcessHandle.current().pid()), tmp);
+        try {
+            Files.delete(gone); // the run that made the link was killed, then its work directory removed
+            SocketDir.sweep();
+            assertFalse(Files.isSymbolicLink(dangling), "a link to a directory that is gone is swept");
+            assertTrue(Files.isSymbolicLink(live), "a link to a directory that exists may be another run's: it stays");
+        } finally {
+            Files.deleteIfExists(dangling);
+            Files.deleteIfExists(live);
+        }
+    }
+
+    @Test
     void aNameNoPathCanHoldIsRefused() {
         try (SocketDir s = SocketDir.in(tmp)) {
             assertThrows(IllegalArgumentException.class, () -> s.resolve("n".repeat(120)));
