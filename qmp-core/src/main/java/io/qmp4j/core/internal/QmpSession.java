@@ -86,17 +86,22 @@ public final class QmpSession {
             return CompletableFuture.failedFuture(e);
         }
         connecting = cf;
-        run(cf.channel());
+        // The connect's listener first: a connect that failed at once (an unresolvable host) has
+        // its reason recorded before the close that Netty makes of it is handled.
         cf.addListener(f -> {
             if (f.isSuccess()) {
                 life.socketConnected();
                 log.debug("{}socket connected, awaiting greeting", life.prefix());
             } else {
-                failConnect(new QmpConnectException(cfg.endpoint(), "cannot connect to " + cfg.endpoint() + ": "
-                        + Connector.reason(f.cause()), f.cause()));
+                failConnect(connectFailure(f.cause()));
             }
         });
+        run(cf.channel());
         return life.connected();
+    }
+
+    private QmpConnectException connectFailure(Throwable cause) {
+        return new QmpConnectException(cfg.endpoint(), "cannot connect to " + cfg.endpoint() + ": " + Connector.reason(cause), cause);
     }
 
     /**
@@ -196,6 +201,9 @@ public final class QmpSession {
             return;
         }
         finished = true;
+        if (c != null && !c.isSuccess() && life.failure() == null) {
+            life.fail(connectFailure(c.cause())); // whichever listener ran first, the reason is the connect's
+        }
         QmpDisconnectedException ex = life.disconnected();
         life.channelClosed(ex);
         correlator.endAll(ex, !life.userClosed() && life.failure() == null);
