@@ -23,10 +23,15 @@ final class Names {
             "ObjectNode", "JsonCreator", "JsonValue", "Type", "Qapi", "QapiObject", "QapiEnum", "QapiAlternate", "QapiDecoder",
             "QapiEncoder", "QapiTypes", "QmpCommand", "LinkedHashMap", "Collections", "Function", "Known", "Builder", "Branch");
 
-    /** Member names that would clash with the generated records' own methods, {@link Object}'s or {@code QmpCommand}'s. */
-    private static final Set<String> RESERVED = Set.of("extra", "other", "branch", "data", "wait", "notify", "notifyAll", "getClass",
+    /**
+     * Member names that would clash with the generated records' own components and methods
+     * ({@code extra}, a union's {@code branch}, an alternate's {@code other}), {@link Object}'s or
+     * {@code QmpCommand}'s. ({@code data}, a boxed record's one component, needs no place here: a
+     * boxed record has no members of its own.)
+     */
+    private static final Set<String> RESERVED = Set.of("extra", "other", "branch", "wait", "notify", "notifyAll", "getClass",
             "hashCode", "toString", "equals", "clone", "finalize", "toJson", "fromJson", "builder", "toBuilder", "commandName",
-            "resultType", "arguments", "allowOob", "completesOnDisconnect", "known", "value", "isKnown", "values", "of");
+            "resultType", "arguments", "resultDecoder", "allowOob", "completesOnDisconnect");
 
     private final Map<String, String> javaNames = new HashMap<>();
 

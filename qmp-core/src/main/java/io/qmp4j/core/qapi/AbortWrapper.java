@@ -12,12 +12,12 @@ import java.util.Map;
  *
  * <p>In QEMU 7.2 and 10.0 (since 1.6). QEMU's documentation: <a href="https://gitlab.com/qemu-project/qemu/-/blob/v10.0.2/qapi/transaction.json#L88">qapi/transaction.json</a>.
  *
- * @param data_ {@code data}, required
+ * @param data {@code data}, required
  * @param extra members this type does not know: as QEMU sent them, or to send
  */
 @Qapi(name = "AbortWrapper", in = {"7.2", "10.0"}, since = "1.6")
 public record AbortWrapper(
-        @Qapi(name = "data", in = {"7.2", "10.0"}) Abort data_,
+        @Qapi(name = "data", in = {"7.2", "10.0"}) Abort data,
         Map<String, JsonNode> extra) implements QapiObject, TransactionAction.Branch {
 
     /** Keeps {@code extra} unmodifiable, in its order; {@code null} is none. */
@@ -26,8 +26,8 @@ public record AbortWrapper(
     }
 
     /** Without members this type does not know. */
-    public AbortWrapper(Abort data_) {
-        this(data_, Map.of());
+    public AbortWrapper(Abort data) {
+        this(data, Map.of());
     }
 
     /**
@@ -38,15 +38,15 @@ public record AbortWrapper(
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static AbortWrapper fromJson(JsonNode json) {
         QapiDecoder qapiDecoder = QapiDecoder.of(json, "AbortWrapper");
-        Abort data_ = qapiDecoder.get("data", Abort::fromJson);
-        return new AbortWrapper(data_, qapiDecoder.extra());
+        Abort data = qapiDecoder.get("data", Abort::fromJson);
+        return new AbortWrapper(data, qapiDecoder.extra());
     }
 
     @JsonValue
     @Override
     public ObjectNode toJson() {
         return QapiEncoder.of("AbortWrapper")
-                .put("data", data_)
+                .put("data", data)
                 .extra(extra).done();
     }
 }

@@ -21,7 +21,7 @@ import java.util.Map;
  * @param aslCompilerId {@code asl_compiler_id}, optional
  * @param aslCompilerRev {@code asl_compiler_rev}, optional
  * @param file {@code file}, optional
- * @param data_ {@code data}, optional
+ * @param data {@code data}, optional
  * @param extra members this type does not know: as QEMU sent them, or to send
  */
 @Qapi(name = "AcpiTableOptions", in = {"7.2", "10.0"}, since = "1.5")
@@ -34,7 +34,7 @@ public record AcpiTableOptions(
         @Qapi(name = "asl_compiler_id", in = {"7.2", "10.0"}) String aslCompilerId,
         @Qapi(name = "asl_compiler_rev", in = {"7.2", "10.0"}) Long aslCompilerRev,
         @Qapi(name = "file", in = {"7.2", "10.0"}) String file,
-        @Qapi(name = "data", in = {"7.2", "10.0"}) String data_,
+        @Qapi(name = "data", in = {"7.2", "10.0"}) String data,
         Map<String, JsonNode> extra) implements QapiObject {
 
     /** Keeps {@code extra} unmodifiable, in its order; {@code null} is none. */
@@ -43,8 +43,8 @@ public record AcpiTableOptions(
     }
 
     /** Without members this type does not know. */
-    public AcpiTableOptions(String sig, Long rev, String oemId, String oemTableId, Long oemRev, String aslCompilerId, Long aslCompilerRev, String file, String data_) {
-        this(sig, rev, oemId, oemTableId, oemRev, aslCompilerId, aslCompilerRev, file, data_, Map.of());
+    public AcpiTableOptions(String sig, Long rev, String oemId, String oemTableId, Long oemRev, String aslCompilerId, Long aslCompilerRev, String file, String data) {
+        this(sig, rev, oemId, oemTableId, oemRev, aslCompilerId, aslCompilerRev, file, data, Map.of());
     }
 
     /**
@@ -63,8 +63,8 @@ public record AcpiTableOptions(
         String aslCompilerId = qapiDecoder.get("asl_compiler_id", QapiDecoder::str);
         Long aslCompilerRev = qapiDecoder.get("asl_compiler_rev", QapiDecoder::int64);
         String file = qapiDecoder.get("file", QapiDecoder::str);
-        String data_ = qapiDecoder.get("data", QapiDecoder::str);
-        return new AcpiTableOptions(sig, rev, oemId, oemTableId, oemRev, aslCompilerId, aslCompilerRev, file, data_, qapiDecoder.extra());
+        String data = qapiDecoder.get("data", QapiDecoder::str);
+        return new AcpiTableOptions(sig, rev, oemId, oemTableId, oemRev, aslCompilerId, aslCompilerRev, file, data, qapiDecoder.extra());
     }
 
     @JsonValue
@@ -79,7 +79,7 @@ public record AcpiTableOptions(
                 .put("asl_compiler_id", aslCompilerId)
                 .put("asl_compiler_rev", aslCompilerRev)
                 .put("file", file)
-                .put("data", data_)
+                .put("data", data)
                 .extra(extra).done();
     }
 
@@ -99,7 +99,7 @@ public record AcpiTableOptions(
         b.aslCompilerId = aslCompilerId;
         b.aslCompilerRev = aslCompilerRev;
         b.file = file;
-        b.data_ = data_;
+        b.data = data;
         b.extra.putAll(extra);
         return b;
     }
@@ -114,7 +114,7 @@ public record AcpiTableOptions(
         private String aslCompilerId;
         private Long aslCompilerRev;
         private String file;
-        private String data_;
+        private String data;
         private final Map<String, JsonNode> extra = new LinkedHashMap<>();
 
         private Builder() {
@@ -168,9 +168,9 @@ public record AcpiTableOptions(
             return this;
         }
 
-        /** @param data_ {@code data} @return this */
-        public Builder data_(String data_) {
-            this.data_ = data_;
+        /** @param data {@code data} @return this */
+        public Builder data(String data) {
+            this.data = data;
             return this;
         }
 
@@ -182,7 +182,7 @@ public record AcpiTableOptions(
 
         /** @return the AcpiTableOptions */
         public AcpiTableOptions build() {
-            return new AcpiTableOptions(sig, rev, oemId, oemTableId, oemRev, aslCompilerId, aslCompilerRev, file, data_, extra);
+            return new AcpiTableOptions(sig, rev, oemId, oemTableId, oemRev, aslCompilerId, aslCompilerRev, file, data, extra);
         }
     }
 }

@@ -15,12 +15,12 @@ import java.util.function.Function;
  *
  * <p>In QEMU 7.2 and 10.0 (since 0.14). QEMU's documentation: <a href="https://gitlab.com/qemu-project/qemu/-/blob/v10.0.2/qapi/machine.json#L1156">qapi/machine.json</a>.
  *
- * @param value_ {@code value}, required
+ * @param value {@code value}, required
  * @param extra members this type does not know: as QEMU sent them, or to send
  */
 @Qapi(name = "balloon", in = {"7.2", "10.0"}, since = "0.14")
 public record Balloon(
-        @Qapi(name = "value", in = {"7.2", "10.0"}) Long value_,
+        @Qapi(name = "value", in = {"7.2", "10.0"}) Long value,
         Map<String, JsonNode> extra) implements QmpCommand<Void>, QapiObject {
 
     /** The command's name. */
@@ -55,8 +55,8 @@ public record Balloon(
     }
 
     /** Without members this type does not know. */
-    public Balloon(Long value_) {
-        this(value_, Map.of());
+    public Balloon(Long value) {
+        this(value, Map.of());
     }
 
     /**
@@ -67,15 +67,15 @@ public record Balloon(
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static Balloon fromJson(JsonNode json) {
         QapiDecoder qapiDecoder = QapiDecoder.of(json, "balloon");
-        Long value_ = qapiDecoder.get("value", QapiDecoder::int64);
-        return new Balloon(value_, qapiDecoder.extra());
+        Long value = qapiDecoder.get("value", QapiDecoder::int64);
+        return new Balloon(value, qapiDecoder.extra());
     }
 
     @JsonValue
     @Override
     public ObjectNode toJson() {
         return QapiEncoder.of("balloon")
-                .require("value", value_)
+                .require("value", value)
                 .extra(extra).done();
     }
 }

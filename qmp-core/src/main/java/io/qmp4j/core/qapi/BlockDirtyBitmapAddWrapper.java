@@ -12,12 +12,12 @@ import java.util.Map;
  *
  * <p>In QEMU 7.2 and 10.0 (since 2.5). QEMU's documentation: <a href="https://gitlab.com/qemu-project/qemu/-/blob/v10.0.2/qapi/transaction.json#L96">qapi/transaction.json</a>.
  *
- * @param data_ {@code data}, required
+ * @param data {@code data}, required
  * @param extra members this type does not know: as QEMU sent them, or to send
  */
 @Qapi(name = "BlockDirtyBitmapAddWrapper", in = {"7.2", "10.0"}, since = "2.5")
 public record BlockDirtyBitmapAddWrapper(
-        @Qapi(name = "data", in = {"7.2", "10.0"}) BlockDirtyBitmapAdd data_,
+        @Qapi(name = "data", in = {"7.2", "10.0"}) BlockDirtyBitmapAdd data,
         Map<String, JsonNode> extra) implements QapiObject, TransactionAction.Branch {
 
     /** Keeps {@code extra} unmodifiable, in its order; {@code null} is none. */
@@ -26,8 +26,8 @@ public record BlockDirtyBitmapAddWrapper(
     }
 
     /** Without members this type does not know. */
-    public BlockDirtyBitmapAddWrapper(BlockDirtyBitmapAdd data_) {
-        this(data_, Map.of());
+    public BlockDirtyBitmapAddWrapper(BlockDirtyBitmapAdd data) {
+        this(data, Map.of());
     }
 
     /**
@@ -38,15 +38,15 @@ public record BlockDirtyBitmapAddWrapper(
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static BlockDirtyBitmapAddWrapper fromJson(JsonNode json) {
         QapiDecoder qapiDecoder = QapiDecoder.of(json, "BlockDirtyBitmapAddWrapper");
-        BlockDirtyBitmapAdd data_ = qapiDecoder.get("data", BlockDirtyBitmapAdd::fromJson);
-        return new BlockDirtyBitmapAddWrapper(data_, qapiDecoder.extra());
+        BlockDirtyBitmapAdd data = qapiDecoder.get("data", BlockDirtyBitmapAdd::fromJson);
+        return new BlockDirtyBitmapAddWrapper(data, qapiDecoder.extra());
     }
 
     @JsonValue
     @Override
     public ObjectNode toJson() {
         return QapiEncoder.of("BlockDirtyBitmapAddWrapper")
-                .put("data", data_)
+                .put("data", data)
                 .extra(extra).done();
     }
 }

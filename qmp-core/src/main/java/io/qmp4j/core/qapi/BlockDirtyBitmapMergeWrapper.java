@@ -12,12 +12,12 @@ import java.util.Map;
  *
  * <p>In QEMU 7.2 and 10.0 (since 4.0). QEMU's documentation: <a href="https://gitlab.com/qemu-project/qemu/-/blob/v10.0.2/qapi/transaction.json#L112">qapi/transaction.json</a>.
  *
- * @param data_ {@code data}, required
+ * @param data {@code data}, required
  * @param extra members this type does not know: as QEMU sent them, or to send
  */
 @Qapi(name = "BlockDirtyBitmapMergeWrapper", in = {"7.2", "10.0"}, since = "4.0")
 public record BlockDirtyBitmapMergeWrapper(
-        @Qapi(name = "data", in = {"7.2", "10.0"}) BlockDirtyBitmapMerge data_,
+        @Qapi(name = "data", in = {"7.2", "10.0"}) BlockDirtyBitmapMerge data,
         Map<String, JsonNode> extra) implements QapiObject, TransactionAction.Branch {
 
     /** Keeps {@code extra} unmodifiable, in its order; {@code null} is none. */
@@ -26,8 +26,8 @@ public record BlockDirtyBitmapMergeWrapper(
     }
 
     /** Without members this type does not know. */
-    public BlockDirtyBitmapMergeWrapper(BlockDirtyBitmapMerge data_) {
-        this(data_, Map.of());
+    public BlockDirtyBitmapMergeWrapper(BlockDirtyBitmapMerge data) {
+        this(data, Map.of());
     }
 
     /**
@@ -38,15 +38,15 @@ public record BlockDirtyBitmapMergeWrapper(
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static BlockDirtyBitmapMergeWrapper fromJson(JsonNode json) {
         QapiDecoder qapiDecoder = QapiDecoder.of(json, "BlockDirtyBitmapMergeWrapper");
-        BlockDirtyBitmapMerge data_ = qapiDecoder.get("data", BlockDirtyBitmapMerge::fromJson);
-        return new BlockDirtyBitmapMergeWrapper(data_, qapiDecoder.extra());
+        BlockDirtyBitmapMerge data = qapiDecoder.get("data", BlockDirtyBitmapMerge::fromJson);
+        return new BlockDirtyBitmapMergeWrapper(data, qapiDecoder.extra());
     }
 
     @JsonValue
     @Override
     public ObjectNode toJson() {
         return QapiEncoder.of("BlockDirtyBitmapMergeWrapper")
-                .put("data", data_)
+                .put("data", data)
                 .extra(extra).done();
     }
 }

@@ -12,12 +12,12 @@ import java.util.Map;
  *
  * <p>In QEMU 7.2 and 10.0 (since 2.5). QEMU's documentation: <a href="https://gitlab.com/qemu-project/qemu/-/blob/v10.0.2/qapi/transaction.json#L104">qapi/transaction.json</a>.
  *
- * @param data_ {@code data}, required
+ * @param data {@code data}, required
  * @param extra members this type does not know: as QEMU sent them, or to send
  */
 @Qapi(name = "BlockDirtyBitmapWrapper", in = {"7.2", "10.0"}, since = "2.5")
 public record BlockDirtyBitmapWrapper(
-        @Qapi(name = "data", in = {"7.2", "10.0"}) BlockDirtyBitmap data_,
+        @Qapi(name = "data", in = {"7.2", "10.0"}) BlockDirtyBitmap data,
         Map<String, JsonNode> extra) implements QapiObject, TransactionAction.Branch {
 
     /** Keeps {@code extra} unmodifiable, in its order; {@code null} is none. */
@@ -26,8 +26,8 @@ public record BlockDirtyBitmapWrapper(
     }
 
     /** Without members this type does not know. */
-    public BlockDirtyBitmapWrapper(BlockDirtyBitmap data_) {
-        this(data_, Map.of());
+    public BlockDirtyBitmapWrapper(BlockDirtyBitmap data) {
+        this(data, Map.of());
     }
 
     /**
@@ -38,15 +38,15 @@ public record BlockDirtyBitmapWrapper(
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static BlockDirtyBitmapWrapper fromJson(JsonNode json) {
         QapiDecoder qapiDecoder = QapiDecoder.of(json, "BlockDirtyBitmapWrapper");
-        BlockDirtyBitmap data_ = qapiDecoder.get("data", BlockDirtyBitmap::fromJson);
-        return new BlockDirtyBitmapWrapper(data_, qapiDecoder.extra());
+        BlockDirtyBitmap data = qapiDecoder.get("data", BlockDirtyBitmap::fromJson);
+        return new BlockDirtyBitmapWrapper(data, qapiDecoder.extra());
     }
 
     @JsonValue
     @Override
     public ObjectNode toJson() {
         return QapiEncoder.of("BlockDirtyBitmapWrapper")
-                .put("data", data_)
+                .put("data", data)
                 .extra(extra).done();
     }
 }

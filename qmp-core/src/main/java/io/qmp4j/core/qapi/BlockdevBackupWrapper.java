@@ -12,12 +12,12 @@ import java.util.Map;
  *
  * <p>In QEMU 7.2 and 10.0 (since 2.3). QEMU's documentation: <a href="https://gitlab.com/qemu-project/qemu/-/blob/v10.0.2/qapi/transaction.json#L120">qapi/transaction.json</a>.
  *
- * @param data_ {@code data}, required
+ * @param data {@code data}, required
  * @param extra members this type does not know: as QEMU sent them, or to send
  */
 @Qapi(name = "BlockdevBackupWrapper", in = {"7.2", "10.0"}, since = "2.3")
 public record BlockdevBackupWrapper(
-        @Qapi(name = "data", in = {"7.2", "10.0"}) BlockdevBackup data_,
+        @Qapi(name = "data", in = {"7.2", "10.0"}) BlockdevBackup data,
         Map<String, JsonNode> extra) implements QapiObject, TransactionAction.Branch {
 
     /** Keeps {@code extra} unmodifiable, in its order; {@code null} is none. */
@@ -26,8 +26,8 @@ public record BlockdevBackupWrapper(
     }
 
     /** Without members this type does not know. */
-    public BlockdevBackupWrapper(BlockdevBackup data_) {
-        this(data_, Map.of());
+    public BlockdevBackupWrapper(BlockdevBackup data) {
+        this(data, Map.of());
     }
 
     /**
@@ -38,15 +38,15 @@ public record BlockdevBackupWrapper(
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static BlockdevBackupWrapper fromJson(JsonNode json) {
         QapiDecoder qapiDecoder = QapiDecoder.of(json, "BlockdevBackupWrapper");
-        BlockdevBackup data_ = qapiDecoder.get("data", BlockdevBackup::fromJson);
-        return new BlockdevBackupWrapper(data_, qapiDecoder.extra());
+        BlockdevBackup data = qapiDecoder.get("data", BlockdevBackup::fromJson);
+        return new BlockdevBackupWrapper(data, qapiDecoder.extra());
     }
 
     @JsonValue
     @Override
     public ObjectNode toJson() {
         return QapiEncoder.of("BlockdevBackupWrapper")
-                .put("data", data_)
+                .put("data", data)
                 .extra(extra).done();
     }
 }

@@ -12,12 +12,12 @@ import java.util.Map;
  *
  * <p>In QEMU 7.2 and 10.0 (since 1.7). QEMU's documentation: <a href="https://gitlab.com/qemu-project/qemu/-/blob/v10.0.2/qapi/transaction.json#L136">qapi/transaction.json</a>.
  *
- * @param data_ {@code data}, required
+ * @param data {@code data}, required
  * @param extra members this type does not know: as QEMU sent them, or to send
  */
 @Qapi(name = "BlockdevSnapshotInternalWrapper", in = {"7.2", "10.0"}, since = "1.7")
 public record BlockdevSnapshotInternalWrapper(
-        @Qapi(name = "data", in = {"7.2", "10.0"}) BlockdevSnapshotInternal data_,
+        @Qapi(name = "data", in = {"7.2", "10.0"}) BlockdevSnapshotInternal data,
         Map<String, JsonNode> extra) implements QapiObject, TransactionAction.Branch {
 
     /** Keeps {@code extra} unmodifiable, in its order; {@code null} is none. */
@@ -26,8 +26,8 @@ public record BlockdevSnapshotInternalWrapper(
     }
 
     /** Without members this type does not know. */
-    public BlockdevSnapshotInternalWrapper(BlockdevSnapshotInternal data_) {
-        this(data_, Map.of());
+    public BlockdevSnapshotInternalWrapper(BlockdevSnapshotInternal data) {
+        this(data, Map.of());
     }
 
     /**
@@ -38,15 +38,15 @@ public record BlockdevSnapshotInternalWrapper(
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static BlockdevSnapshotInternalWrapper fromJson(JsonNode json) {
         QapiDecoder qapiDecoder = QapiDecoder.of(json, "BlockdevSnapshotInternalWrapper");
-        BlockdevSnapshotInternal data_ = qapiDecoder.get("data", BlockdevSnapshotInternal::fromJson);
-        return new BlockdevSnapshotInternalWrapper(data_, qapiDecoder.extra());
+        BlockdevSnapshotInternal data = qapiDecoder.get("data", BlockdevSnapshotInternal::fromJson);
+        return new BlockdevSnapshotInternalWrapper(data, qapiDecoder.extra());
     }
 
     @JsonValue
     @Override
     public ObjectNode toJson() {
         return QapiEncoder.of("BlockdevSnapshotInternalWrapper")
-                .put("data", data_)
+                .put("data", data)
                 .extra(extra).done();
     }
 }

@@ -12,12 +12,12 @@ import java.util.Map;
  *
  * <p>In QEMU 7.2 and 10.0 (since 1.1). QEMU's documentation: <a href="https://gitlab.com/qemu-project/qemu/-/blob/v10.0.2/qapi/transaction.json#L144">qapi/transaction.json</a>.
  *
- * @param data_ {@code data}, required
+ * @param data {@code data}, required
  * @param extra members this type does not know: as QEMU sent them, or to send
  */
 @Qapi(name = "BlockdevSnapshotSyncWrapper", in = {"7.2", "10.0"}, since = "1.1")
 public record BlockdevSnapshotSyncWrapper(
-        @Qapi(name = "data", in = {"7.2", "10.0"}) BlockdevSnapshotSync data_,
+        @Qapi(name = "data", in = {"7.2", "10.0"}) BlockdevSnapshotSync data,
         Map<String, JsonNode> extra) implements QapiObject, TransactionAction.Branch {
 
     /** Keeps {@code extra} unmodifiable, in its order; {@code null} is none. */
@@ -26,8 +26,8 @@ public record BlockdevSnapshotSyncWrapper(
     }
 
     /** Without members this type does not know. */
-    public BlockdevSnapshotSyncWrapper(BlockdevSnapshotSync data_) {
-        this(data_, Map.of());
+    public BlockdevSnapshotSyncWrapper(BlockdevSnapshotSync data) {
+        this(data, Map.of());
     }
 
     /**
@@ -38,15 +38,15 @@ public record BlockdevSnapshotSyncWrapper(
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static BlockdevSnapshotSyncWrapper fromJson(JsonNode json) {
         QapiDecoder qapiDecoder = QapiDecoder.of(json, "BlockdevSnapshotSyncWrapper");
-        BlockdevSnapshotSync data_ = qapiDecoder.get("data", BlockdevSnapshotSync::fromJson);
-        return new BlockdevSnapshotSyncWrapper(data_, qapiDecoder.extra());
+        BlockdevSnapshotSync data = qapiDecoder.get("data", BlockdevSnapshotSync::fromJson);
+        return new BlockdevSnapshotSyncWrapper(data, qapiDecoder.extra());
     }
 
     @JsonValue
     @Override
     public ObjectNode toJson() {
         return QapiEncoder.of("BlockdevSnapshotSyncWrapper")
-                .put("data", data_)
+                .put("data", data)
                 .extra(extra).done();
     }
 }

@@ -12,12 +12,12 @@ import java.util.Map;
  *
  * <p>In QEMU 7.2 and 10.0 (since 2.5). QEMU's documentation: <a href="https://gitlab.com/qemu-project/qemu/-/blob/v10.0.2/qapi/transaction.json#L128">qapi/transaction.json</a>.
  *
- * @param data_ {@code data}, required
+ * @param data {@code data}, required
  * @param extra members this type does not know: as QEMU sent them, or to send
  */
 @Qapi(name = "BlockdevSnapshotWrapper", in = {"7.2", "10.0"}, since = "2.5")
 public record BlockdevSnapshotWrapper(
-        @Qapi(name = "data", in = {"7.2", "10.0"}) BlockdevSnapshot data_,
+        @Qapi(name = "data", in = {"7.2", "10.0"}) BlockdevSnapshot data,
         Map<String, JsonNode> extra) implements QapiObject, TransactionAction.Branch {
 
     /** Keeps {@code extra} unmodifiable, in its order; {@code null} is none. */
@@ -26,8 +26,8 @@ public record BlockdevSnapshotWrapper(
     }
 
     /** Without members this type does not know. */
-    public BlockdevSnapshotWrapper(BlockdevSnapshot data_) {
-        this(data_, Map.of());
+    public BlockdevSnapshotWrapper(BlockdevSnapshot data) {
+        this(data, Map.of());
     }
 
     /**
@@ -38,15 +38,15 @@ public record BlockdevSnapshotWrapper(
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static BlockdevSnapshotWrapper fromJson(JsonNode json) {
         QapiDecoder qapiDecoder = QapiDecoder.of(json, "BlockdevSnapshotWrapper");
-        BlockdevSnapshot data_ = qapiDecoder.get("data", BlockdevSnapshot::fromJson);
-        return new BlockdevSnapshotWrapper(data_, qapiDecoder.extra());
+        BlockdevSnapshot data = qapiDecoder.get("data", BlockdevSnapshot::fromJson);
+        return new BlockdevSnapshotWrapper(data, qapiDecoder.extra());
     }
 
     @JsonValue
     @Override
     public ObjectNode toJson() {
         return QapiEncoder.of("BlockdevSnapshotWrapper")
-                .put("data", data_)
+                .put("data", data)
                 .extra(extra).done();
     }
 }

@@ -12,12 +12,12 @@ import java.util.Map;
  *
  * <p>In QEMU 7.2 and 10.0 (since 2.6). QEMU's documentation: <a href="https://gitlab.com/qemu-project/qemu/-/blob/v10.0.2/qapi/char.json#L601">qapi/char.json</a>.
  *
- * @param data_ {@code data}, required
+ * @param data {@code data}, required
  * @param extra members this type does not know: as QEMU sent them, or to send
  */
 @Qapi(name = "ChardevCommonWrapper", in = {"7.2", "10.0"}, since = "2.6")
 public record ChardevCommonWrapper(
-        @Qapi(name = "data", in = {"7.2", "10.0"}) ChardevCommon data_,
+        @Qapi(name = "data", in = {"7.2", "10.0"}) ChardevCommon data,
         Map<String, JsonNode> extra) implements QapiObject, ChardevBackend.Branch {
 
     /** Keeps {@code extra} unmodifiable, in its order; {@code null} is none. */
@@ -26,8 +26,8 @@ public record ChardevCommonWrapper(
     }
 
     /** Without members this type does not know. */
-    public ChardevCommonWrapper(ChardevCommon data_) {
-        this(data_, Map.of());
+    public ChardevCommonWrapper(ChardevCommon data) {
+        this(data, Map.of());
     }
 
     /**
@@ -38,15 +38,15 @@ public record ChardevCommonWrapper(
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static ChardevCommonWrapper fromJson(JsonNode json) {
         QapiDecoder qapiDecoder = QapiDecoder.of(json, "ChardevCommonWrapper");
-        ChardevCommon data_ = qapiDecoder.get("data", ChardevCommon::fromJson);
-        return new ChardevCommonWrapper(data_, qapiDecoder.extra());
+        ChardevCommon data = qapiDecoder.get("data", ChardevCommon::fromJson);
+        return new ChardevCommonWrapper(data, qapiDecoder.extra());
     }
 
     @JsonValue
     @Override
     public ObjectNode toJson() {
         return QapiEncoder.of("ChardevCommonWrapper")
-                .put("data", data_)
+                .put("data", data)
                 .extra(extra).done();
     }
 }

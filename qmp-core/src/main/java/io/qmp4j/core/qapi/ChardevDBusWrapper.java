@@ -12,12 +12,12 @@ import java.util.Map;
  *
  * <p>In QEMU 7.2 and 10.0 (since 7.0). Built only when {@code CONFIG_DBUS_DISPLAY}. QEMU's documentation: <a href="https://gitlab.com/qemu-project/qemu/-/blob/v10.0.2/qapi/char.json#L674">qapi/char.json</a>.
  *
- * @param data_ {@code data}, required
+ * @param data {@code data}, required
  * @param extra members this type does not know: as QEMU sent them, or to send
  */
 @Qapi(name = "ChardevDBusWrapper", in = {"7.2", "10.0"}, since = "7.0", condition = "CONFIG_DBUS_DISPLAY")
 public record ChardevDBusWrapper(
-        @Qapi(name = "data", in = {"7.2", "10.0"}) ChardevDBus data_,
+        @Qapi(name = "data", in = {"7.2", "10.0"}) ChardevDBus data,
         Map<String, JsonNode> extra) implements QapiObject, ChardevBackend.Branch {
 
     /** Keeps {@code extra} unmodifiable, in its order; {@code null} is none. */
@@ -26,8 +26,8 @@ public record ChardevDBusWrapper(
     }
 
     /** Without members this type does not know. */
-    public ChardevDBusWrapper(ChardevDBus data_) {
-        this(data_, Map.of());
+    public ChardevDBusWrapper(ChardevDBus data) {
+        this(data, Map.of());
     }
 
     /**
@@ -38,15 +38,15 @@ public record ChardevDBusWrapper(
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static ChardevDBusWrapper fromJson(JsonNode json) {
         QapiDecoder qapiDecoder = QapiDecoder.of(json, "ChardevDBusWrapper");
-        ChardevDBus data_ = qapiDecoder.get("data", ChardevDBus::fromJson);
-        return new ChardevDBusWrapper(data_, qapiDecoder.extra());
+        ChardevDBus data = qapiDecoder.get("data", ChardevDBus::fromJson);
+        return new ChardevDBusWrapper(data, qapiDecoder.extra());
     }
 
     @JsonValue
     @Override
     public ObjectNode toJson() {
         return QapiEncoder.of("ChardevDBusWrapper")
-                .put("data", data_)
+                .put("data", data)
                 .extra(extra).done();
     }
 }

@@ -12,12 +12,12 @@ import java.util.Map;
  *
  * <p>In QEMU 7.2 and 10.0 (since 1.4). QEMU's documentation: <a href="https://gitlab.com/qemu-project/qemu/-/blob/v10.0.2/qapi/char.json#L561">qapi/char.json</a>.
  *
- * @param data_ {@code data}, required
+ * @param data {@code data}, required
  * @param extra members this type does not know: as QEMU sent them, or to send
  */
 @Qapi(name = "ChardevFileWrapper", in = {"7.2", "10.0"}, since = "1.4")
 public record ChardevFileWrapper(
-        @Qapi(name = "data", in = {"7.2", "10.0"}) ChardevFile data_,
+        @Qapi(name = "data", in = {"7.2", "10.0"}) ChardevFile data,
         Map<String, JsonNode> extra) implements QapiObject, ChardevBackend.Branch {
 
     /** Keeps {@code extra} unmodifiable, in its order; {@code null} is none. */
@@ -26,8 +26,8 @@ public record ChardevFileWrapper(
     }
 
     /** Without members this type does not know. */
-    public ChardevFileWrapper(ChardevFile data_) {
-        this(data_, Map.of());
+    public ChardevFileWrapper(ChardevFile data) {
+        this(data, Map.of());
     }
 
     /**
@@ -38,15 +38,15 @@ public record ChardevFileWrapper(
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static ChardevFileWrapper fromJson(JsonNode json) {
         QapiDecoder qapiDecoder = QapiDecoder.of(json, "ChardevFileWrapper");
-        ChardevFile data_ = qapiDecoder.get("data", ChardevFile::fromJson);
-        return new ChardevFileWrapper(data_, qapiDecoder.extra());
+        ChardevFile data = qapiDecoder.get("data", ChardevFile::fromJson);
+        return new ChardevFileWrapper(data, qapiDecoder.extra());
     }
 
     @JsonValue
     @Override
     public ObjectNode toJson() {
         return QapiEncoder.of("ChardevFileWrapper")
-                .put("data", data_)
+                .put("data", data)
                 .extra(extra).done();
     }
 }

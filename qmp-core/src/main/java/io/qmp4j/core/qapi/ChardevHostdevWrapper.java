@@ -12,12 +12,12 @@ import java.util.Map;
  *
  * <p>In QEMU 7.2 and 10.0 (since 1.4). QEMU's documentation: <a href="https://gitlab.com/qemu-project/qemu/-/blob/v10.0.2/qapi/char.json#L571">qapi/char.json</a>.
  *
- * @param data_ {@code data}, required
+ * @param data {@code data}, required
  * @param extra members this type does not know: as QEMU sent them, or to send
  */
 @Qapi(name = "ChardevHostdevWrapper", in = {"7.2", "10.0"}, since = "1.4")
 public record ChardevHostdevWrapper(
-        @Qapi(name = "data", in = {"7.2", "10.0"}) ChardevHostdev data_,
+        @Qapi(name = "data", in = {"7.2", "10.0"}) ChardevHostdev data,
         Map<String, JsonNode> extra) implements QapiObject, ChardevBackend.Branch {
 
     /** Keeps {@code extra} unmodifiable, in its order; {@code null} is none. */
@@ -26,8 +26,8 @@ public record ChardevHostdevWrapper(
     }
 
     /** Without members this type does not know. */
-    public ChardevHostdevWrapper(ChardevHostdev data_) {
-        this(data_, Map.of());
+    public ChardevHostdevWrapper(ChardevHostdev data) {
+        this(data, Map.of());
     }
 
     /**
@@ -38,15 +38,15 @@ public record ChardevHostdevWrapper(
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static ChardevHostdevWrapper fromJson(JsonNode json) {
         QapiDecoder qapiDecoder = QapiDecoder.of(json, "ChardevHostdevWrapper");
-        ChardevHostdev data_ = qapiDecoder.get("data", ChardevHostdev::fromJson);
-        return new ChardevHostdevWrapper(data_, qapiDecoder.extra());
+        ChardevHostdev data = qapiDecoder.get("data", ChardevHostdev::fromJson);
+        return new ChardevHostdevWrapper(data, qapiDecoder.extra());
     }
 
     @JsonValue
     @Override
     public ObjectNode toJson() {
         return QapiEncoder.of("ChardevHostdevWrapper")
-                .put("data", data_)
+                .put("data", data)
                 .extra(extra).done();
     }
 }

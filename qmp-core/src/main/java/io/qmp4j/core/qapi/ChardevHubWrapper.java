@@ -12,12 +12,12 @@ import java.util.Map;
  *
  * <p>Only in QEMU 10.0 (not 7.2) (since 10.0). QEMU's documentation: <a href="https://gitlab.com/qemu-project/qemu/-/blob/v10.0.2/qapi/char.json#L621">qapi/char.json</a>.
  *
- * @param data_ {@code data}, required
+ * @param data {@code data}, required
  * @param extra members this type does not know: as QEMU sent them, or to send
  */
 @Qapi(name = "ChardevHubWrapper", in = "10.0", since = "10.0")
 public record ChardevHubWrapper(
-        @Qapi(name = "data", in = "10.0") ChardevHub data_,
+        @Qapi(name = "data", in = "10.0") ChardevHub data,
         Map<String, JsonNode> extra) implements QapiObject, ChardevBackend.Branch {
 
     /** Keeps {@code extra} unmodifiable, in its order; {@code null} is none. */
@@ -26,8 +26,8 @@ public record ChardevHubWrapper(
     }
 
     /** Without members this type does not know. */
-    public ChardevHubWrapper(ChardevHub data_) {
-        this(data_, Map.of());
+    public ChardevHubWrapper(ChardevHub data) {
+        this(data, Map.of());
     }
 
     /**
@@ -38,15 +38,15 @@ public record ChardevHubWrapper(
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static ChardevHubWrapper fromJson(JsonNode json) {
         QapiDecoder qapiDecoder = QapiDecoder.of(json, "ChardevHubWrapper");
-        ChardevHub data_ = qapiDecoder.get("data", ChardevHub::fromJson);
-        return new ChardevHubWrapper(data_, qapiDecoder.extra());
+        ChardevHub data = qapiDecoder.get("data", ChardevHub::fromJson);
+        return new ChardevHubWrapper(data, qapiDecoder.extra());
     }
 
     @JsonValue
     @Override
     public ObjectNode toJson() {
         return QapiEncoder.of("ChardevHubWrapper")
-                .put("data", data_)
+                .put("data", data)
                 .extra(extra).done();
     }
 }

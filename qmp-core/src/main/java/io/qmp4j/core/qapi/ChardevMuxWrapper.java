@@ -12,12 +12,12 @@ import java.util.Map;
  *
  * <p>In QEMU 7.2 and 10.0 (since 1.5). QEMU's documentation: <a href="https://gitlab.com/qemu-project/qemu/-/blob/v10.0.2/qapi/char.json#L611">qapi/char.json</a>.
  *
- * @param data_ {@code data}, required
+ * @param data {@code data}, required
  * @param extra members this type does not know: as QEMU sent them, or to send
  */
 @Qapi(name = "ChardevMuxWrapper", in = {"7.2", "10.0"}, since = "1.5")
 public record ChardevMuxWrapper(
-        @Qapi(name = "data", in = {"7.2", "10.0"}) ChardevMux data_,
+        @Qapi(name = "data", in = {"7.2", "10.0"}) ChardevMux data,
         Map<String, JsonNode> extra) implements QapiObject, ChardevBackend.Branch {
 
     /** Keeps {@code extra} unmodifiable, in its order; {@code null} is none. */
@@ -26,8 +26,8 @@ public record ChardevMuxWrapper(
     }
 
     /** Without members this type does not know. */
-    public ChardevMuxWrapper(ChardevMux data_) {
-        this(data_, Map.of());
+    public ChardevMuxWrapper(ChardevMux data) {
+        this(data, Map.of());
     }
 
     /**
@@ -38,15 +38,15 @@ public record ChardevMuxWrapper(
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static ChardevMuxWrapper fromJson(JsonNode json) {
         QapiDecoder qapiDecoder = QapiDecoder.of(json, "ChardevMuxWrapper");
-        ChardevMux data_ = qapiDecoder.get("data", ChardevMux::fromJson);
-        return new ChardevMuxWrapper(data_, qapiDecoder.extra());
+        ChardevMux data = qapiDecoder.get("data", ChardevMux::fromJson);
+        return new ChardevMuxWrapper(data, qapiDecoder.extra());
     }
 
     @JsonValue
     @Override
     public ObjectNode toJson() {
         return QapiEncoder.of("ChardevMuxWrapper")
-                .put("data", data_)
+                .put("data", data)
                 .extra(extra).done();
     }
 }

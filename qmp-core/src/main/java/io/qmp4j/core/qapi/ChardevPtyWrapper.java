@@ -12,12 +12,12 @@ import java.util.Map;
  *
  * <p>Only in QEMU 10.0 (not 7.2) (since 9.2). QEMU's documentation: <a href="https://gitlab.com/qemu-project/qemu/-/blob/v10.0.2/qapi/char.json#L706">qapi/char.json</a>.
  *
- * @param data_ {@code data}, required
+ * @param data {@code data}, required
  * @param extra members this type does not know: as QEMU sent them, or to send
  */
 @Qapi(name = "ChardevPtyWrapper", in = "10.0", since = "9.2")
 public record ChardevPtyWrapper(
-        @Qapi(name = "data", in = "10.0") ChardevPty data_,
+        @Qapi(name = "data", in = "10.0") ChardevPty data,
         Map<String, JsonNode> extra) implements QapiObject, ChardevBackend.Branch {
 
     /** Keeps {@code extra} unmodifiable, in its order; {@code null} is none. */
@@ -26,8 +26,8 @@ public record ChardevPtyWrapper(
     }
 
     /** Without members this type does not know. */
-    public ChardevPtyWrapper(ChardevPty data_) {
-        this(data_, Map.of());
+    public ChardevPtyWrapper(ChardevPty data) {
+        this(data, Map.of());
     }
 
     /**
@@ -38,15 +38,15 @@ public record ChardevPtyWrapper(
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static ChardevPtyWrapper fromJson(JsonNode json) {
         QapiDecoder qapiDecoder = QapiDecoder.of(json, "ChardevPtyWrapper");
-        ChardevPty data_ = qapiDecoder.get("data", ChardevPty::fromJson);
-        return new ChardevPtyWrapper(data_, qapiDecoder.extra());
+        ChardevPty data = qapiDecoder.get("data", ChardevPty::fromJson);
+        return new ChardevPtyWrapper(data, qapiDecoder.extra());
     }
 
     @JsonValue
     @Override
     public ObjectNode toJson() {
         return QapiEncoder.of("ChardevPtyWrapper")
-                .put("data", data_)
+                .put("data", data)
                 .extra(extra).done();
     }
 }

@@ -12,12 +12,12 @@ import java.util.Map;
  *
  * <p>In QEMU 7.2 and 10.0 (since 6.1). Built only when {@code CONFIG_SPICE_PROTOCOL}. QEMU's documentation: <a href="https://gitlab.com/qemu-project/qemu/-/blob/v10.0.2/qapi/char.json#L663">qapi/char.json</a>.
  *
- * @param data_ {@code data}, required
+ * @param data {@code data}, required
  * @param extra members this type does not know: as QEMU sent them, or to send
  */
 @Qapi(name = "ChardevQemuVDAgentWrapper", in = {"7.2", "10.0"}, since = "6.1", condition = "CONFIG_SPICE_PROTOCOL")
 public record ChardevQemuVDAgentWrapper(
-        @Qapi(name = "data", in = {"7.2", "10.0"}) ChardevQemuVDAgent data_,
+        @Qapi(name = "data", in = {"7.2", "10.0"}) ChardevQemuVDAgent data,
         Map<String, JsonNode> extra) implements QapiObject, ChardevBackend.Branch {
 
     /** Keeps {@code extra} unmodifiable, in its order; {@code null} is none. */
@@ -26,8 +26,8 @@ public record ChardevQemuVDAgentWrapper(
     }
 
     /** Without members this type does not know. */
-    public ChardevQemuVDAgentWrapper(ChardevQemuVDAgent data_) {
-        this(data_, Map.of());
+    public ChardevQemuVDAgentWrapper(ChardevQemuVDAgent data) {
+        this(data, Map.of());
     }
 
     /**
@@ -38,15 +38,15 @@ public record ChardevQemuVDAgentWrapper(
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static ChardevQemuVDAgentWrapper fromJson(JsonNode json) {
         QapiDecoder qapiDecoder = QapiDecoder.of(json, "ChardevQemuVDAgentWrapper");
-        ChardevQemuVDAgent data_ = qapiDecoder.get("data", ChardevQemuVDAgent::fromJson);
-        return new ChardevQemuVDAgentWrapper(data_, qapiDecoder.extra());
+        ChardevQemuVDAgent data = qapiDecoder.get("data", ChardevQemuVDAgent::fromJson);
+        return new ChardevQemuVDAgentWrapper(data, qapiDecoder.extra());
     }
 
     @JsonValue
     @Override
     public ObjectNode toJson() {
         return QapiEncoder.of("ChardevQemuVDAgentWrapper")
-                .put("data", data_)
+                .put("data", data)
                 .extra(extra).done();
     }
 }

@@ -12,12 +12,12 @@ import java.util.Map;
  *
  * <p>In QEMU 7.2 and 10.0 (since 1.5). QEMU's documentation: <a href="https://gitlab.com/qemu-project/qemu/-/blob/v10.0.2/qapi/char.json#L695">qapi/char.json</a>.
  *
- * @param data_ {@code data}, required
+ * @param data {@code data}, required
  * @param extra members this type does not know: as QEMU sent them, or to send
  */
 @Qapi(name = "ChardevRingbufWrapper", in = {"7.2", "10.0"}, since = "1.5")
 public record ChardevRingbufWrapper(
-        @Qapi(name = "data", in = {"7.2", "10.0"}) ChardevRingbuf data_,
+        @Qapi(name = "data", in = {"7.2", "10.0"}) ChardevRingbuf data,
         Map<String, JsonNode> extra) implements QapiObject, ChardevBackend.Branch {
 
     /** Keeps {@code extra} unmodifiable, in its order; {@code null} is none. */
@@ -26,8 +26,8 @@ public record ChardevRingbufWrapper(
     }
 
     /** Without members this type does not know. */
-    public ChardevRingbufWrapper(ChardevRingbuf data_) {
-        this(data_, Map.of());
+    public ChardevRingbufWrapper(ChardevRingbuf data) {
+        this(data, Map.of());
     }
 
     /**
@@ -38,15 +38,15 @@ public record ChardevRingbufWrapper(
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static ChardevRingbufWrapper fromJson(JsonNode json) {
         QapiDecoder qapiDecoder = QapiDecoder.of(json, "ChardevRingbufWrapper");
-        ChardevRingbuf data_ = qapiDecoder.get("data", ChardevRingbuf::fromJson);
-        return new ChardevRingbufWrapper(data_, qapiDecoder.extra());
+        ChardevRingbuf data = qapiDecoder.get("data", ChardevRingbuf::fromJson);
+        return new ChardevRingbufWrapper(data, qapiDecoder.extra());
     }
 
     @JsonValue
     @Override
     public ObjectNode toJson() {
         return QapiEncoder.of("ChardevRingbufWrapper")
-                .put("data", data_)
+                .put("data", data)
                 .extra(extra).done();
     }
 }

@@ -12,12 +12,12 @@ import java.util.Map;
  *
  * <p>In QEMU 7.2 and 10.0 (since 1.4). QEMU's documentation: <a href="https://gitlab.com/qemu-project/qemu/-/blob/v10.0.2/qapi/char.json#L581">qapi/char.json</a>.
  *
- * @param data_ {@code data}, required
+ * @param data {@code data}, required
  * @param extra members this type does not know: as QEMU sent them, or to send
  */
 @Qapi(name = "ChardevSocketWrapper", in = {"7.2", "10.0"}, since = "1.4")
 public record ChardevSocketWrapper(
-        @Qapi(name = "data", in = {"7.2", "10.0"}) ChardevSocket data_,
+        @Qapi(name = "data", in = {"7.2", "10.0"}) ChardevSocket data,
         Map<String, JsonNode> extra) implements QapiObject, ChardevBackend.Branch {
 
     /** Keeps {@code extra} unmodifiable, in its order; {@code null} is none. */
@@ -26,8 +26,8 @@ public record ChardevSocketWrapper(
     }
 
     /** Without members this type does not know. */
-    public ChardevSocketWrapper(ChardevSocket data_) {
-        this(data_, Map.of());
+    public ChardevSocketWrapper(ChardevSocket data) {
+        this(data, Map.of());
     }
 
     /**
@@ -38,15 +38,15 @@ public record ChardevSocketWrapper(
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static ChardevSocketWrapper fromJson(JsonNode json) {
         QapiDecoder qapiDecoder = QapiDecoder.of(json, "ChardevSocketWrapper");
-        ChardevSocket data_ = qapiDecoder.get("data", ChardevSocket::fromJson);
-        return new ChardevSocketWrapper(data_, qapiDecoder.extra());
+        ChardevSocket data = qapiDecoder.get("data", ChardevSocket::fromJson);
+        return new ChardevSocketWrapper(data, qapiDecoder.extra());
     }
 
     @JsonValue
     @Override
     public ObjectNode toJson() {
         return QapiEncoder.of("ChardevSocketWrapper")
-                .put("data", data_)
+                .put("data", data)
                 .extra(extra).done();
     }
 }

@@ -12,12 +12,12 @@ import java.util.Map;
  *
  * <p>In QEMU 7.2 and 10.0 (since 1.5). Built only when {@code CONFIG_SPICE}. QEMU's documentation: <a href="https://gitlab.com/qemu-project/qemu/-/blob/v10.0.2/qapi/char.json#L652">qapi/char.json</a>.
  *
- * @param data_ {@code data}, required
+ * @param data {@code data}, required
  * @param extra members this type does not know: as QEMU sent them, or to send
  */
 @Qapi(name = "ChardevSpicePortWrapper", in = {"7.2", "10.0"}, since = "1.5", condition = "CONFIG_SPICE")
 public record ChardevSpicePortWrapper(
-        @Qapi(name = "data", in = {"7.2", "10.0"}) ChardevSpicePort data_,
+        @Qapi(name = "data", in = {"7.2", "10.0"}) ChardevSpicePort data,
         Map<String, JsonNode> extra) implements QapiObject, ChardevBackend.Branch {
 
     /** Keeps {@code extra} unmodifiable, in its order; {@code null} is none. */
@@ -26,8 +26,8 @@ public record ChardevSpicePortWrapper(
     }
 
     /** Without members this type does not know. */
-    public ChardevSpicePortWrapper(ChardevSpicePort data_) {
-        this(data_, Map.of());
+    public ChardevSpicePortWrapper(ChardevSpicePort data) {
+        this(data, Map.of());
     }
 
     /**
@@ -38,15 +38,15 @@ public record ChardevSpicePortWrapper(
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static ChardevSpicePortWrapper fromJson(JsonNode json) {
         QapiDecoder qapiDecoder = QapiDecoder.of(json, "ChardevSpicePortWrapper");
-        ChardevSpicePort data_ = qapiDecoder.get("data", ChardevSpicePort::fromJson);
-        return new ChardevSpicePortWrapper(data_, qapiDecoder.extra());
+        ChardevSpicePort data = qapiDecoder.get("data", ChardevSpicePort::fromJson);
+        return new ChardevSpicePortWrapper(data, qapiDecoder.extra());
     }
 
     @JsonValue
     @Override
     public ObjectNode toJson() {
         return QapiEncoder.of("ChardevSpicePortWrapper")
-                .put("data", data_)
+                .put("data", data)
                 .extra(extra).done();
     }
 }

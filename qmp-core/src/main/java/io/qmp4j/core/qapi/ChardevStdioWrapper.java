@@ -12,12 +12,12 @@ import java.util.Map;
  *
  * <p>In QEMU 7.2 and 10.0 (since 1.5). QEMU's documentation: <a href="https://gitlab.com/qemu-project/qemu/-/blob/v10.0.2/qapi/char.json#L631">qapi/char.json</a>.
  *
- * @param data_ {@code data}, required
+ * @param data {@code data}, required
  * @param extra members this type does not know: as QEMU sent them, or to send
  */
 @Qapi(name = "ChardevStdioWrapper", in = {"7.2", "10.0"}, since = "1.5")
 public record ChardevStdioWrapper(
-        @Qapi(name = "data", in = {"7.2", "10.0"}) ChardevStdio data_,
+        @Qapi(name = "data", in = {"7.2", "10.0"}) ChardevStdio data,
         Map<String, JsonNode> extra) implements QapiObject, ChardevBackend.Branch {
 
     /** Keeps {@code extra} unmodifiable, in its order; {@code null} is none. */
@@ -26,8 +26,8 @@ public record ChardevStdioWrapper(
     }
 
     /** Without members this type does not know. */
-    public ChardevStdioWrapper(ChardevStdio data_) {
-        this(data_, Map.of());
+    public ChardevStdioWrapper(ChardevStdio data) {
+        this(data, Map.of());
     }
 
     /**
@@ -38,15 +38,15 @@ public record ChardevStdioWrapper(
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static ChardevStdioWrapper fromJson(JsonNode json) {
         QapiDecoder qapiDecoder = QapiDecoder.of(json, "ChardevStdioWrapper");
-        ChardevStdio data_ = qapiDecoder.get("data", ChardevStdio::fromJson);
-        return new ChardevStdioWrapper(data_, qapiDecoder.extra());
+        ChardevStdio data = qapiDecoder.get("data", ChardevStdio::fromJson);
+        return new ChardevStdioWrapper(data, qapiDecoder.extra());
     }
 
     @JsonValue
     @Override
     public ObjectNode toJson() {
         return QapiEncoder.of("ChardevStdioWrapper")
-                .put("data", data_)
+                .put("data", data)
                 .extra(extra).done();
     }
 }

@@ -12,12 +12,12 @@ import java.util.Map;
  *
  * <p>In QEMU 7.2 and 10.0 (since 1.5). QEMU's documentation: <a href="https://gitlab.com/qemu-project/qemu/-/blob/v10.0.2/qapi/char.json#L591">qapi/char.json</a>.
  *
- * @param data_ {@code data}, required
+ * @param data {@code data}, required
  * @param extra members this type does not know: as QEMU sent them, or to send
  */
 @Qapi(name = "ChardevUdpWrapper", in = {"7.2", "10.0"}, since = "1.5")
 public record ChardevUdpWrapper(
-        @Qapi(name = "data", in = {"7.2", "10.0"}) ChardevUdp data_,
+        @Qapi(name = "data", in = {"7.2", "10.0"}) ChardevUdp data,
         Map<String, JsonNode> extra) implements QapiObject, ChardevBackend.Branch {
 
     /** Keeps {@code extra} unmodifiable, in its order; {@code null} is none. */
@@ -26,8 +26,8 @@ public record ChardevUdpWrapper(
     }
 
     /** Without members this type does not know. */
-    public ChardevUdpWrapper(ChardevUdp data_) {
-        this(data_, Map.of());
+    public ChardevUdpWrapper(ChardevUdp data) {
+        this(data, Map.of());
     }
 
     /**
@@ -38,15 +38,15 @@ public record ChardevUdpWrapper(
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static ChardevUdpWrapper fromJson(JsonNode json) {
         QapiDecoder qapiDecoder = QapiDecoder.of(json, "ChardevUdpWrapper");
-        ChardevUdp data_ = qapiDecoder.get("data", ChardevUdp::fromJson);
-        return new ChardevUdpWrapper(data_, qapiDecoder.extra());
+        ChardevUdp data = qapiDecoder.get("data", ChardevUdp::fromJson);
+        return new ChardevUdpWrapper(data, qapiDecoder.extra());
     }
 
     @JsonValue
     @Override
     public ObjectNode toJson() {
         return QapiEncoder.of("ChardevUdpWrapper")
-                .put("data", data_)
+                .put("data", data)
                 .extra(extra).done();
     }
 }

@@ -12,12 +12,12 @@ import java.util.Map;
  *
  * <p>In QEMU 7.2 and 10.0 (since 1.5). QEMU's documentation: <a href="https://gitlab.com/qemu-project/qemu/-/blob/v10.0.2/qapi/char.json#L685">qapi/char.json</a>.
  *
- * @param data_ {@code data}, required
+ * @param data {@code data}, required
  * @param extra members this type does not know: as QEMU sent them, or to send
  */
 @Qapi(name = "ChardevVCWrapper", in = {"7.2", "10.0"}, since = "1.5")
 public record ChardevVCWrapper(
-        @Qapi(name = "data", in = {"7.2", "10.0"}) ChardevVC data_,
+        @Qapi(name = "data", in = {"7.2", "10.0"}) ChardevVC data,
         Map<String, JsonNode> extra) implements QapiObject, ChardevBackend.Branch {
 
     /** Keeps {@code extra} unmodifiable, in its order; {@code null} is none. */
@@ -26,8 +26,8 @@ public record ChardevVCWrapper(
     }
 
     /** Without members this type does not know. */
-    public ChardevVCWrapper(ChardevVC data_) {
-        this(data_, Map.of());
+    public ChardevVCWrapper(ChardevVC data) {
+        this(data, Map.of());
     }
 
     /**
@@ -38,15 +38,15 @@ public record ChardevVCWrapper(
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static ChardevVCWrapper fromJson(JsonNode json) {
         QapiDecoder qapiDecoder = QapiDecoder.of(json, "ChardevVCWrapper");
-        ChardevVC data_ = qapiDecoder.get("data", ChardevVC::fromJson);
-        return new ChardevVCWrapper(data_, qapiDecoder.extra());
+        ChardevVC data = qapiDecoder.get("data", ChardevVC::fromJson);
+        return new ChardevVCWrapper(data, qapiDecoder.extra());
     }
 
     @JsonValue
     @Override
     public ObjectNode toJson() {
         return QapiEncoder.of("ChardevVCWrapper")
-                .put("data", data_)
+                .put("data", data)
                 .extra(extra).done();
     }
 }

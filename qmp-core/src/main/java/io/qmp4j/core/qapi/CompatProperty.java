@@ -14,14 +14,14 @@ import java.util.Map;
  *
  * @param qomType {@code qom-type}, required
  * @param property {@code property}, required
- * @param value_ {@code value}, required
+ * @param value {@code value}, required
  * @param extra members this type does not know: as QEMU sent them, or to send
  */
 @Qapi(name = "CompatProperty", in = "10.0", since = "9.1")
 public record CompatProperty(
         @Qapi(name = "qom-type", in = "10.0") String qomType,
         @Qapi(name = "property", in = "10.0") String property,
-        @Qapi(name = "value", in = "10.0") String value_,
+        @Qapi(name = "value", in = "10.0") String value,
         Map<String, JsonNode> extra) implements QapiObject {
 
     /** Keeps {@code extra} unmodifiable, in its order; {@code null} is none. */
@@ -30,8 +30,8 @@ public record CompatProperty(
     }
 
     /** Without members this type does not know. */
-    public CompatProperty(String qomType, String property, String value_) {
-        this(qomType, property, value_, Map.of());
+    public CompatProperty(String qomType, String property, String value) {
+        this(qomType, property, value, Map.of());
     }
 
     /**
@@ -44,8 +44,8 @@ public record CompatProperty(
         QapiDecoder qapiDecoder = QapiDecoder.of(json, "CompatProperty");
         String qomType = qapiDecoder.get("qom-type", QapiDecoder::str);
         String property = qapiDecoder.get("property", QapiDecoder::str);
-        String value_ = qapiDecoder.get("value", QapiDecoder::str);
-        return new CompatProperty(qomType, property, value_, qapiDecoder.extra());
+        String value = qapiDecoder.get("value", QapiDecoder::str);
+        return new CompatProperty(qomType, property, value, qapiDecoder.extra());
     }
 
     @JsonValue
@@ -54,7 +54,7 @@ public record CompatProperty(
         return QapiEncoder.of("CompatProperty")
                 .put("qom-type", qomType)
                 .put("property", property)
-                .put("value", value_)
+                .put("value", value)
                 .extra(extra).done();
     }
 }

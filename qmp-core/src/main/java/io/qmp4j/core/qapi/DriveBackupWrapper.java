@@ -12,12 +12,12 @@ import java.util.Map;
  *
  * <p>In QEMU 7.2 and 10.0 (since 1.6). QEMU's documentation: <a href="https://gitlab.com/qemu-project/qemu/-/blob/v10.0.2/qapi/transaction.json#L152">qapi/transaction.json</a>.
  *
- * @param data_ {@code data}, required
+ * @param data {@code data}, required
  * @param extra members this type does not know: as QEMU sent them, or to send
  */
 @Qapi(name = "DriveBackupWrapper", in = {"7.2", "10.0"}, since = "1.6")
 public record DriveBackupWrapper(
-        @Qapi(name = "data", in = {"7.2", "10.0"}) DriveBackup data_,
+        @Qapi(name = "data", in = {"7.2", "10.0"}) DriveBackup data,
         Map<String, JsonNode> extra) implements QapiObject, TransactionAction.Branch {
 
     /** Keeps {@code extra} unmodifiable, in its order; {@code null} is none. */
@@ -26,8 +26,8 @@ public record DriveBackupWrapper(
     }
 
     /** Without members this type does not know. */
-    public DriveBackupWrapper(DriveBackup data_) {
-        this(data_, Map.of());
+    public DriveBackupWrapper(DriveBackup data) {
+        this(data, Map.of());
     }
 
     /**
@@ -38,15 +38,15 @@ public record DriveBackupWrapper(
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static DriveBackupWrapper fromJson(JsonNode json) {
         QapiDecoder qapiDecoder = QapiDecoder.of(json, "DriveBackupWrapper");
-        DriveBackup data_ = qapiDecoder.get("data", DriveBackup::fromJson);
-        return new DriveBackupWrapper(data_, qapiDecoder.extra());
+        DriveBackup data = qapiDecoder.get("data", DriveBackup::fromJson);
+        return new DriveBackupWrapper(data, qapiDecoder.extra());
     }
 
     @JsonValue
     @Override
     public ObjectNode toJson() {
         return QapiEncoder.of("DriveBackupWrapper")
-                .put("data", data_)
+                .put("data", data)
                 .extra(extra).done();
     }
 }

@@ -12,12 +12,12 @@ import java.util.Map;
  *
  * <p>Only in QEMU 10.0 (not 7.2) (since 1.3). QEMU's documentation: <a href="https://gitlab.com/qemu-project/qemu/-/blob/v10.0.2/qapi/sockets.json#L172">qapi/sockets.json</a>.
  *
- * @param data_ {@code data}, required
+ * @param data {@code data}, required
  * @param extra members this type does not know: as QEMU sent them, or to send
  */
 @Qapi(name = "FdSocketAddressWrapper", in = "10.0", since = "1.3")
 public record FdSocketAddressWrapper(
-        @Qapi(name = "data", in = "10.0") FdSocketAddress data_,
+        @Qapi(name = "data", in = "10.0") FdSocketAddress data,
         Map<String, JsonNode> extra) implements QapiObject, SocketAddressLegacy.Branch {
 
     /** Keeps {@code extra} unmodifiable, in its order; {@code null} is none. */
@@ -26,8 +26,8 @@ public record FdSocketAddressWrapper(
     }
 
     /** Without members this type does not know. */
-    public FdSocketAddressWrapper(FdSocketAddress data_) {
-        this(data_, Map.of());
+    public FdSocketAddressWrapper(FdSocketAddress data) {
+        this(data, Map.of());
     }
 
     /**
@@ -38,15 +38,15 @@ public record FdSocketAddressWrapper(
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static FdSocketAddressWrapper fromJson(JsonNode json) {
         QapiDecoder qapiDecoder = QapiDecoder.of(json, "FdSocketAddressWrapper");
-        FdSocketAddress data_ = qapiDecoder.get("data", FdSocketAddress::fromJson);
-        return new FdSocketAddressWrapper(data_, qapiDecoder.extra());
+        FdSocketAddress data = qapiDecoder.get("data", FdSocketAddress::fromJson);
+        return new FdSocketAddressWrapper(data, qapiDecoder.extra());
     }
 
     @JsonValue
     @Override
     public ObjectNode toJson() {
         return QapiEncoder.of("FdSocketAddressWrapper")
-                .put("data", data_)
+                .put("data", data)
                 .extra(extra).done();
     }
 }

@@ -12,12 +12,12 @@ import java.util.Map;
  *
  * <p>Only in QEMU 10.0 (not 7.2) (since 8.2). QEMU's documentation: <a href="https://gitlab.com/qemu-project/qemu/-/blob/v10.0.2/qapi/machine.json#L1522">qapi/machine.json</a>.
  *
- * @param data_ {@code data}, required
+ * @param data {@code data}, required
  * @param extra members this type does not know: as QEMU sent them, or to send
  */
 @Qapi(name = "HvBalloonDeviceInfoWrapper", in = "10.0", since = "8.2")
 public record HvBalloonDeviceInfoWrapper(
-        @Qapi(name = "data", in = "10.0") HvBalloonDeviceInfo data_,
+        @Qapi(name = "data", in = "10.0") HvBalloonDeviceInfo data,
         Map<String, JsonNode> extra) implements QapiObject, MemoryDeviceInfo.Branch {
 
     /** Keeps {@code extra} unmodifiable, in its order; {@code null} is none. */
@@ -26,8 +26,8 @@ public record HvBalloonDeviceInfoWrapper(
     }
 
     /** Without members this type does not know. */
-    public HvBalloonDeviceInfoWrapper(HvBalloonDeviceInfo data_) {
-        this(data_, Map.of());
+    public HvBalloonDeviceInfoWrapper(HvBalloonDeviceInfo data) {
+        this(data, Map.of());
     }
 
     /**
@@ -38,15 +38,15 @@ public record HvBalloonDeviceInfoWrapper(
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static HvBalloonDeviceInfoWrapper fromJson(JsonNode json) {
         QapiDecoder qapiDecoder = QapiDecoder.of(json, "HvBalloonDeviceInfoWrapper");
-        HvBalloonDeviceInfo data_ = qapiDecoder.get("data", HvBalloonDeviceInfo::fromJson);
-        return new HvBalloonDeviceInfoWrapper(data_, qapiDecoder.extra());
+        HvBalloonDeviceInfo data = qapiDecoder.get("data", HvBalloonDeviceInfo::fromJson);
+        return new HvBalloonDeviceInfoWrapper(data, qapiDecoder.extra());
     }
 
     @JsonValue
     @Override
     public ObjectNode toJson() {
         return QapiEncoder.of("HvBalloonDeviceInfoWrapper")
-                .put("data", data_)
+                .put("data", data)
                 .extra(extra).done();
     }
 }

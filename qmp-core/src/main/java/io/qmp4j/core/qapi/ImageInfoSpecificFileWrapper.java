@@ -12,12 +12,12 @@ import java.util.Map;
  *
  * <p>Only in QEMU 10.0 (not 7.2) (since 8.0). QEMU's documentation: <a href="https://gitlab.com/qemu-project/qemu/-/blob/v10.0.2/qapi/block-core.json#L246">qapi/block-core.json</a>.
  *
- * @param data_ {@code data}, required
+ * @param data {@code data}, required
  * @param extra members this type does not know: as QEMU sent them, or to send
  */
 @Qapi(name = "ImageInfoSpecificFileWrapper", in = "10.0", since = "8.0")
 public record ImageInfoSpecificFileWrapper(
-        @Qapi(name = "data", in = "10.0") ImageInfoSpecificFile data_,
+        @Qapi(name = "data", in = "10.0") ImageInfoSpecificFile data,
         Map<String, JsonNode> extra) implements QapiObject, ImageInfoSpecific.Branch {
 
     /** Keeps {@code extra} unmodifiable, in its order; {@code null} is none. */
@@ -26,8 +26,8 @@ public record ImageInfoSpecificFileWrapper(
     }
 
     /** Without members this type does not know. */
-    public ImageInfoSpecificFileWrapper(ImageInfoSpecificFile data_) {
-        this(data_, Map.of());
+    public ImageInfoSpecificFileWrapper(ImageInfoSpecificFile data) {
+        this(data, Map.of());
     }
 
     /**
@@ -38,15 +38,15 @@ public record ImageInfoSpecificFileWrapper(
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static ImageInfoSpecificFileWrapper fromJson(JsonNode json) {
         QapiDecoder qapiDecoder = QapiDecoder.of(json, "ImageInfoSpecificFileWrapper");
-        ImageInfoSpecificFile data_ = qapiDecoder.get("data", ImageInfoSpecificFile::fromJson);
-        return new ImageInfoSpecificFileWrapper(data_, qapiDecoder.extra());
+        ImageInfoSpecificFile data = qapiDecoder.get("data", ImageInfoSpecificFile::fromJson);
+        return new ImageInfoSpecificFileWrapper(data, qapiDecoder.extra());
     }
 
     @JsonValue
     @Override
     public ObjectNode toJson() {
         return QapiEncoder.of("ImageInfoSpecificFileWrapper")
-                .put("data", data_)
+                .put("data", data)
                 .extra(extra).done();
     }
 }

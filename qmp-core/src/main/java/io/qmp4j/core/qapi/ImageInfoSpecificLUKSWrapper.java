@@ -12,12 +12,12 @@ import java.util.Map;
  *
  * <p>In QEMU 7.2 and 10.0 (since 2.7). QEMU's documentation: <a href="https://gitlab.com/qemu-project/qemu/-/blob/v10.0.2/qapi/block-core.json#L223">qapi/block-core.json</a>.
  *
- * @param data_ {@code data}, required
+ * @param data {@code data}, required
  * @param extra members this type does not know: as QEMU sent them, or to send
  */
 @Qapi(name = "ImageInfoSpecificLUKSWrapper", in = {"7.2", "10.0"}, since = "2.7")
 public record ImageInfoSpecificLUKSWrapper(
-        @Qapi(name = "data", in = {"7.2", "10.0"}) QCryptoBlockInfoLUKS data_,
+        @Qapi(name = "data", in = {"7.2", "10.0"}) QCryptoBlockInfoLUKS data,
         Map<String, JsonNode> extra) implements QapiObject, ImageInfoSpecific.Branch {
 
     /** Keeps {@code extra} unmodifiable, in its order; {@code null} is none. */
@@ -26,8 +26,8 @@ public record ImageInfoSpecificLUKSWrapper(
     }
 
     /** Without members this type does not know. */
-    public ImageInfoSpecificLUKSWrapper(QCryptoBlockInfoLUKS data_) {
-        this(data_, Map.of());
+    public ImageInfoSpecificLUKSWrapper(QCryptoBlockInfoLUKS data) {
+        this(data, Map.of());
     }
 
     /**
@@ -38,15 +38,15 @@ public record ImageInfoSpecificLUKSWrapper(
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static ImageInfoSpecificLUKSWrapper fromJson(JsonNode json) {
         QapiDecoder qapiDecoder = QapiDecoder.of(json, "ImageInfoSpecificLUKSWrapper");
-        QCryptoBlockInfoLUKS data_ = qapiDecoder.get("data", QCryptoBlockInfoLUKS::fromJson);
-        return new ImageInfoSpecificLUKSWrapper(data_, qapiDecoder.extra());
+        QCryptoBlockInfoLUKS data = qapiDecoder.get("data", QCryptoBlockInfoLUKS::fromJson);
+        return new ImageInfoSpecificLUKSWrapper(data, qapiDecoder.extra());
     }
 
     @JsonValue
     @Override
     public ObjectNode toJson() {
         return QapiEncoder.of("ImageInfoSpecificLUKSWrapper")
-                .put("data", data_)
+                .put("data", data)
                 .extra(extra).done();
     }
 }

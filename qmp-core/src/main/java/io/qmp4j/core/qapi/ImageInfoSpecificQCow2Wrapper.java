@@ -12,12 +12,12 @@ import java.util.Map;
  *
  * <p>In QEMU 7.2 and 10.0 (since 1.7). QEMU's documentation: <a href="https://gitlab.com/qemu-project/qemu/-/blob/v10.0.2/qapi/block-core.json#L203">qapi/block-core.json</a>.
  *
- * @param data_ {@code data}, required
+ * @param data {@code data}, required
  * @param extra members this type does not know: as QEMU sent them, or to send
  */
 @Qapi(name = "ImageInfoSpecificQCow2Wrapper", in = {"7.2", "10.0"}, since = "1.7")
 public record ImageInfoSpecificQCow2Wrapper(
-        @Qapi(name = "data", in = {"7.2", "10.0"}) ImageInfoSpecificQCow2 data_,
+        @Qapi(name = "data", in = {"7.2", "10.0"}) ImageInfoSpecificQCow2 data,
         Map<String, JsonNode> extra) implements QapiObject, ImageInfoSpecific.Branch {
 
     /** Keeps {@code extra} unmodifiable, in its order; {@code null} is none. */
@@ -26,8 +26,8 @@ public record ImageInfoSpecificQCow2Wrapper(
     }
 
     /** Without members this type does not know. */
-    public ImageInfoSpecificQCow2Wrapper(ImageInfoSpecificQCow2 data_) {
-        this(data_, Map.of());
+    public ImageInfoSpecificQCow2Wrapper(ImageInfoSpecificQCow2 data) {
+        this(data, Map.of());
     }
 
     /**
@@ -38,15 +38,15 @@ public record ImageInfoSpecificQCow2Wrapper(
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static ImageInfoSpecificQCow2Wrapper fromJson(JsonNode json) {
         QapiDecoder qapiDecoder = QapiDecoder.of(json, "ImageInfoSpecificQCow2Wrapper");
-        ImageInfoSpecificQCow2 data_ = qapiDecoder.get("data", ImageInfoSpecificQCow2::fromJson);
-        return new ImageInfoSpecificQCow2Wrapper(data_, qapiDecoder.extra());
+        ImageInfoSpecificQCow2 data = qapiDecoder.get("data", ImageInfoSpecificQCow2::fromJson);
+        return new ImageInfoSpecificQCow2Wrapper(data, qapiDecoder.extra());
     }
 
     @JsonValue
     @Override
     public ObjectNode toJson() {
         return QapiEncoder.of("ImageInfoSpecificQCow2Wrapper")
-                .put("data", data_)
+                .put("data", data)
                 .extra(extra).done();
     }
 }

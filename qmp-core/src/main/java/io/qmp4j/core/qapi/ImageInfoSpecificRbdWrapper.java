@@ -12,12 +12,12 @@ import java.util.Map;
  *
  * <p>In QEMU 7.2 and 10.0 (since 6.1). QEMU's documentation: <a href="https://gitlab.com/qemu-project/qemu/-/blob/v10.0.2/qapi/block-core.json#L236">qapi/block-core.json</a>.
  *
- * @param data_ {@code data}, required
+ * @param data {@code data}, required
  * @param extra members this type does not know: as QEMU sent them, or to send
  */
 @Qapi(name = "ImageInfoSpecificRbdWrapper", in = {"7.2", "10.0"}, since = "6.1")
 public record ImageInfoSpecificRbdWrapper(
-        @Qapi(name = "data", in = {"7.2", "10.0"}) ImageInfoSpecificRbd data_,
+        @Qapi(name = "data", in = {"7.2", "10.0"}) ImageInfoSpecificRbd data,
         Map<String, JsonNode> extra) implements QapiObject, ImageInfoSpecific.Branch {
 
     /** Keeps {@code extra} unmodifiable, in its order; {@code null} is none. */
@@ -26,8 +26,8 @@ public record ImageInfoSpecificRbdWrapper(
     }
 
     /** Without members this type does not know. */
-    public ImageInfoSpecificRbdWrapper(ImageInfoSpecificRbd data_) {
-        this(data_, Map.of());
+    public ImageInfoSpecificRbdWrapper(ImageInfoSpecificRbd data) {
+        this(data, Map.of());
     }
 
     /**
@@ -38,15 +38,15 @@ public record ImageInfoSpecificRbdWrapper(
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static ImageInfoSpecificRbdWrapper fromJson(JsonNode json) {
         QapiDecoder qapiDecoder = QapiDecoder.of(json, "ImageInfoSpecificRbdWrapper");
-        ImageInfoSpecificRbd data_ = qapiDecoder.get("data", ImageInfoSpecificRbd::fromJson);
-        return new ImageInfoSpecificRbdWrapper(data_, qapiDecoder.extra());
+        ImageInfoSpecificRbd data = qapiDecoder.get("data", ImageInfoSpecificRbd::fromJson);
+        return new ImageInfoSpecificRbdWrapper(data, qapiDecoder.extra());
     }
 
     @JsonValue
     @Override
     public ObjectNode toJson() {
         return QapiEncoder.of("ImageInfoSpecificRbdWrapper")
-                .put("data", data_)
+                .put("data", data)
                 .extra(extra).done();
     }
 }

@@ -12,12 +12,12 @@ import java.util.Map;
  *
  * <p>In QEMU 7.2 and 10.0 (since 6.1). QEMU's documentation: <a href="https://gitlab.com/qemu-project/qemu/-/blob/v10.0.2/qapi/block-core.json#L213">qapi/block-core.json</a>.
  *
- * @param data_ {@code data}, required
+ * @param data {@code data}, required
  * @param extra members this type does not know: as QEMU sent them, or to send
  */
 @Qapi(name = "ImageInfoSpecificVmdkWrapper", in = {"7.2", "10.0"}, since = "6.1")
 public record ImageInfoSpecificVmdkWrapper(
-        @Qapi(name = "data", in = {"7.2", "10.0"}) ImageInfoSpecificVmdk data_,
+        @Qapi(name = "data", in = {"7.2", "10.0"}) ImageInfoSpecificVmdk data,
         Map<String, JsonNode> extra) implements QapiObject, ImageInfoSpecific.Branch {
 
     /** Keeps {@code extra} unmodifiable, in its order; {@code null} is none. */
@@ -26,8 +26,8 @@ public record ImageInfoSpecificVmdkWrapper(
     }
 
     /** Without members this type does not know. */
-    public ImageInfoSpecificVmdkWrapper(ImageInfoSpecificVmdk data_) {
-        this(data_, Map.of());
+    public ImageInfoSpecificVmdkWrapper(ImageInfoSpecificVmdk data) {
+        this(data, Map.of());
     }
 
     /**
@@ -38,15 +38,15 @@ public record ImageInfoSpecificVmdkWrapper(
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static ImageInfoSpecificVmdkWrapper fromJson(JsonNode json) {
         QapiDecoder qapiDecoder = QapiDecoder.of(json, "ImageInfoSpecificVmdkWrapper");
-        ImageInfoSpecificVmdk data_ = qapiDecoder.get("data", ImageInfoSpecificVmdk::fromJson);
-        return new ImageInfoSpecificVmdkWrapper(data_, qapiDecoder.extra());
+        ImageInfoSpecificVmdk data = qapiDecoder.get("data", ImageInfoSpecificVmdk::fromJson);
+        return new ImageInfoSpecificVmdkWrapper(data, qapiDecoder.extra());
     }
 
     @JsonValue
     @Override
     public ObjectNode toJson() {
         return QapiEncoder.of("ImageInfoSpecificVmdkWrapper")
-                .put("data", data_)
+                .put("data", data)
                 .extra(extra).done();
     }
 }

@@ -12,12 +12,12 @@ import java.util.Map;
  *
  * <p>In QEMU 7.2 and 10.0 (since 1.3). QEMU's documentation: <a href="https://gitlab.com/qemu-project/qemu/-/blob/v10.0.2/qapi/sockets.json#L142">qapi/sockets.json</a>.
  *
- * @param data_ {@code data}, required
+ * @param data {@code data}, required
  * @param extra members this type does not know: as QEMU sent them, or to send
  */
 @Qapi(name = "InetSocketAddressWrapper", in = {"7.2", "10.0"}, since = "1.3")
 public record InetSocketAddressWrapper(
-        @Qapi(name = "data", in = {"7.2", "10.0"}) InetSocketAddress data_,
+        @Qapi(name = "data", in = {"7.2", "10.0"}) InetSocketAddress data,
         Map<String, JsonNode> extra) implements QapiObject, SocketAddressLegacy.Branch {
 
     /** Keeps {@code extra} unmodifiable, in its order; {@code null} is none. */
@@ -26,8 +26,8 @@ public record InetSocketAddressWrapper(
     }
 
     /** Without members this type does not know. */
-    public InetSocketAddressWrapper(InetSocketAddress data_) {
-        this(data_, Map.of());
+    public InetSocketAddressWrapper(InetSocketAddress data) {
+        this(data, Map.of());
     }
 
     /**
@@ -38,15 +38,15 @@ public record InetSocketAddressWrapper(
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static InetSocketAddressWrapper fromJson(JsonNode json) {
         QapiDecoder qapiDecoder = QapiDecoder.of(json, "InetSocketAddressWrapper");
-        InetSocketAddress data_ = qapiDecoder.get("data", InetSocketAddress::fromJson);
-        return new InetSocketAddressWrapper(data_, qapiDecoder.extra());
+        InetSocketAddress data = qapiDecoder.get("data", InetSocketAddress::fromJson);
+        return new InetSocketAddressWrapper(data, qapiDecoder.extra());
     }
 
     @JsonValue
     @Override
     public ObjectNode toJson() {
         return QapiEncoder.of("InetSocketAddressWrapper")
-                .put("data", data_)
+                .put("data", data)
                 .extra(extra).done();
     }
 }

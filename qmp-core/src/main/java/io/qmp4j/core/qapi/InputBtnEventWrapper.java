@@ -12,12 +12,12 @@ import java.util.Map;
  *
  * <p>In QEMU 7.2 and 10.0 (since 2.0). QEMU's documentation: <a href="https://gitlab.com/qemu-project/qemu/-/blob/v10.0.2/qapi/ui.json#L1204">qapi/ui.json</a>.
  *
- * @param data_ {@code data}, required
+ * @param data {@code data}, required
  * @param extra members this type does not know: as QEMU sent them, or to send
  */
 @Qapi(name = "InputBtnEventWrapper", in = {"7.2", "10.0"}, since = "2.0")
 public record InputBtnEventWrapper(
-        @Qapi(name = "data", in = {"7.2", "10.0"}) InputBtnEvent data_,
+        @Qapi(name = "data", in = {"7.2", "10.0"}) InputBtnEvent data,
         Map<String, JsonNode> extra) implements QapiObject, InputEvent.Branch {
 
     /** Keeps {@code extra} unmodifiable, in its order; {@code null} is none. */
@@ -26,8 +26,8 @@ public record InputBtnEventWrapper(
     }
 
     /** Without members this type does not know. */
-    public InputBtnEventWrapper(InputBtnEvent data_) {
-        this(data_, Map.of());
+    public InputBtnEventWrapper(InputBtnEvent data) {
+        this(data, Map.of());
     }
 
     /**
@@ -38,15 +38,15 @@ public record InputBtnEventWrapper(
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static InputBtnEventWrapper fromJson(JsonNode json) {
         QapiDecoder qapiDecoder = QapiDecoder.of(json, "InputBtnEventWrapper");
-        InputBtnEvent data_ = qapiDecoder.get("data", InputBtnEvent::fromJson);
-        return new InputBtnEventWrapper(data_, qapiDecoder.extra());
+        InputBtnEvent data = qapiDecoder.get("data", InputBtnEvent::fromJson);
+        return new InputBtnEventWrapper(data, qapiDecoder.extra());
     }
 
     @JsonValue
     @Override
     public ObjectNode toJson() {
         return QapiEncoder.of("InputBtnEventWrapper")
-                .put("data", data_)
+                .put("data", data)
                 .extra(extra).done();
     }
 }

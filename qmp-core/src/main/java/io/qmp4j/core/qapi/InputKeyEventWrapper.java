@@ -12,12 +12,12 @@ import java.util.Map;
  *
  * <p>In QEMU 7.2 and 10.0 (since 2.0). QEMU's documentation: <a href="https://gitlab.com/qemu-project/qemu/-/blob/v10.0.2/qapi/ui.json#L1194">qapi/ui.json</a>.
  *
- * @param data_ {@code data}, required
+ * @param data {@code data}, required
  * @param extra members this type does not know: as QEMU sent them, or to send
  */
 @Qapi(name = "InputKeyEventWrapper", in = {"7.2", "10.0"}, since = "2.0")
 public record InputKeyEventWrapper(
-        @Qapi(name = "data", in = {"7.2", "10.0"}) InputKeyEvent data_,
+        @Qapi(name = "data", in = {"7.2", "10.0"}) InputKeyEvent data,
         Map<String, JsonNode> extra) implements QapiObject, InputEvent.Branch {
 
     /** Keeps {@code extra} unmodifiable, in its order; {@code null} is none. */
@@ -26,8 +26,8 @@ public record InputKeyEventWrapper(
     }
 
     /** Without members this type does not know. */
-    public InputKeyEventWrapper(InputKeyEvent data_) {
-        this(data_, Map.of());
+    public InputKeyEventWrapper(InputKeyEvent data) {
+        this(data, Map.of());
     }
 
     /**
@@ -38,15 +38,15 @@ public record InputKeyEventWrapper(
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static InputKeyEventWrapper fromJson(JsonNode json) {
         QapiDecoder qapiDecoder = QapiDecoder.of(json, "InputKeyEventWrapper");
-        InputKeyEvent data_ = qapiDecoder.get("data", InputKeyEvent::fromJson);
-        return new InputKeyEventWrapper(data_, qapiDecoder.extra());
+        InputKeyEvent data = qapiDecoder.get("data", InputKeyEvent::fromJson);
+        return new InputKeyEventWrapper(data, qapiDecoder.extra());
     }
 
     @JsonValue
     @Override
     public ObjectNode toJson() {
         return QapiEncoder.of("InputKeyEventWrapper")
-                .put("data", data_)
+                .put("data", data)
                 .extra(extra).done();
     }
 }

@@ -13,13 +13,13 @@ import java.util.Map;
  * <p>In QEMU 7.2 and 10.0 (since 2.0). QEMU's documentation: <a href="https://gitlab.com/qemu-project/qemu/-/blob/v10.0.2/qapi/ui.json#L1140">qapi/ui.json</a>.
  *
  * @param axis {@code axis}, required
- * @param value_ {@code value}, required
+ * @param value {@code value}, required
  * @param extra members this type does not know: as QEMU sent them, or to send
  */
 @Qapi(name = "InputMoveEvent", in = {"7.2", "10.0"}, since = "2.0")
 public record InputMoveEvent(
         @Qapi(name = "axis", in = {"7.2", "10.0"}) InputAxis axis,
-        @Qapi(name = "value", in = {"7.2", "10.0"}) Long value_,
+        @Qapi(name = "value", in = {"7.2", "10.0"}) Long value,
         Map<String, JsonNode> extra) implements QapiObject {
 
     /** Keeps {@code extra} unmodifiable, in its order; {@code null} is none. */
@@ -28,8 +28,8 @@ public record InputMoveEvent(
     }
 
     /** Without members this type does not know. */
-    public InputMoveEvent(InputAxis axis, Long value_) {
-        this(axis, value_, Map.of());
+    public InputMoveEvent(InputAxis axis, Long value) {
+        this(axis, value, Map.of());
     }
 
     /**
@@ -41,8 +41,8 @@ public record InputMoveEvent(
     public static InputMoveEvent fromJson(JsonNode json) {
         QapiDecoder qapiDecoder = QapiDecoder.of(json, "InputMoveEvent");
         InputAxis axis = qapiDecoder.get("axis", QapiDecoder.enumeration(InputAxis::of));
-        Long value_ = qapiDecoder.get("value", QapiDecoder::int64);
-        return new InputMoveEvent(axis, value_, qapiDecoder.extra());
+        Long value = qapiDecoder.get("value", QapiDecoder::int64);
+        return new InputMoveEvent(axis, value, qapiDecoder.extra());
     }
 
     @JsonValue
@@ -50,7 +50,7 @@ public record InputMoveEvent(
     public ObjectNode toJson() {
         return QapiEncoder.of("InputMoveEvent")
                 .put("axis", axis)
-                .put("value", value_)
+                .put("value", value)
                 .extra(extra).done();
     }
 }

@@ -12,12 +12,12 @@ import java.util.Map;
  *
  * <p>In QEMU 7.2 and 10.0 (since 2.0). QEMU's documentation: <a href="https://gitlab.com/qemu-project/qemu/-/blob/v10.0.2/qapi/ui.json#L1214">qapi/ui.json</a>.
  *
- * @param data_ {@code data}, required
+ * @param data {@code data}, required
  * @param extra members this type does not know: as QEMU sent them, or to send
  */
 @Qapi(name = "InputMoveEventWrapper", in = {"7.2", "10.0"}, since = "2.0")
 public record InputMoveEventWrapper(
-        @Qapi(name = "data", in = {"7.2", "10.0"}) InputMoveEvent data_,
+        @Qapi(name = "data", in = {"7.2", "10.0"}) InputMoveEvent data,
         Map<String, JsonNode> extra) implements QapiObject, InputEvent.Branch {
 
     /** Keeps {@code extra} unmodifiable, in its order; {@code null} is none. */
@@ -26,8 +26,8 @@ public record InputMoveEventWrapper(
     }
 
     /** Without members this type does not know. */
-    public InputMoveEventWrapper(InputMoveEvent data_) {
-        this(data_, Map.of());
+    public InputMoveEventWrapper(InputMoveEvent data) {
+        this(data, Map.of());
     }
 
     /**
@@ -38,15 +38,15 @@ public record InputMoveEventWrapper(
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static InputMoveEventWrapper fromJson(JsonNode json) {
         QapiDecoder qapiDecoder = QapiDecoder.of(json, "InputMoveEventWrapper");
-        InputMoveEvent data_ = qapiDecoder.get("data", InputMoveEvent::fromJson);
-        return new InputMoveEventWrapper(data_, qapiDecoder.extra());
+        InputMoveEvent data = qapiDecoder.get("data", InputMoveEvent::fromJson);
+        return new InputMoveEventWrapper(data, qapiDecoder.extra());
     }
 
     @JsonValue
     @Override
     public ObjectNode toJson() {
         return QapiEncoder.of("InputMoveEventWrapper")
-                .put("data", data_)
+                .put("data", data)
                 .extra(extra).done();
     }
 }

@@ -16,7 +16,7 @@ import java.util.Map;
  * @param slot {@code slot}, required
  * @param trackingId {@code tracking-id}, required
  * @param axis {@code axis}, required
- * @param value_ {@code value}, required
+ * @param value {@code value}, required
  * @param extra members this type does not know: as QEMU sent them, or to send
  */
 @Qapi(name = "InputMultiTouchEvent", in = "10.0", since = "8.1")
@@ -25,7 +25,7 @@ public record InputMultiTouchEvent(
         @Qapi(name = "slot", in = "10.0") Long slot,
         @Qapi(name = "tracking-id", in = "10.0") Long trackingId,
         @Qapi(name = "axis", in = "10.0") InputAxis axis,
-        @Qapi(name = "value", in = "10.0") Long value_,
+        @Qapi(name = "value", in = "10.0") Long value,
         Map<String, JsonNode> extra) implements QapiObject {
 
     /** Keeps {@code extra} unmodifiable, in its order; {@code null} is none. */
@@ -34,8 +34,8 @@ public record InputMultiTouchEvent(
     }
 
     /** Without members this type does not know. */
-    public InputMultiTouchEvent(InputMultiTouchType type, Long slot, Long trackingId, InputAxis axis, Long value_) {
-        this(type, slot, trackingId, axis, value_, Map.of());
+    public InputMultiTouchEvent(InputMultiTouchType type, Long slot, Long trackingId, InputAxis axis, Long value) {
+        this(type, slot, trackingId, axis, value, Map.of());
     }
 
     /**
@@ -50,8 +50,8 @@ public record InputMultiTouchEvent(
         Long slot = qapiDecoder.get("slot", QapiDecoder::int64);
         Long trackingId = qapiDecoder.get("tracking-id", QapiDecoder::int64);
         InputAxis axis = qapiDecoder.get("axis", QapiDecoder.enumeration(InputAxis::of));
-        Long value_ = qapiDecoder.get("value", QapiDecoder::int64);
-        return new InputMultiTouchEvent(type, slot, trackingId, axis, value_, qapiDecoder.extra());
+        Long value = qapiDecoder.get("value", QapiDecoder::int64);
+        return new InputMultiTouchEvent(type, slot, trackingId, axis, value, qapiDecoder.extra());
     }
 
     @JsonValue
@@ -62,7 +62,7 @@ public record InputMultiTouchEvent(
                 .put("slot", slot)
                 .put("tracking-id", trackingId)
                 .put("axis", axis)
-                .put("value", value_)
+                .put("value", value)
                 .extra(extra).done();
     }
 }

@@ -12,12 +12,12 @@ import java.util.Map;
  *
  * <p>Only in QEMU 10.0 (not 7.2) (since 8.1). QEMU's documentation: <a href="https://gitlab.com/qemu-project/qemu/-/blob/v10.0.2/qapi/ui.json#L1224">qapi/ui.json</a>.
  *
- * @param data_ {@code data}, required
+ * @param data {@code data}, required
  * @param extra members this type does not know: as QEMU sent them, or to send
  */
 @Qapi(name = "InputMultiTouchEventWrapper", in = "10.0", since = "8.1")
 public record InputMultiTouchEventWrapper(
-        @Qapi(name = "data", in = "10.0") InputMultiTouchEvent data_,
+        @Qapi(name = "data", in = "10.0") InputMultiTouchEvent data,
         Map<String, JsonNode> extra) implements QapiObject, InputEvent.Branch {
 
     /** Keeps {@code extra} unmodifiable, in its order; {@code null} is none. */
@@ -26,8 +26,8 @@ public record InputMultiTouchEventWrapper(
     }
 
     /** Without members this type does not know. */
-    public InputMultiTouchEventWrapper(InputMultiTouchEvent data_) {
-        this(data_, Map.of());
+    public InputMultiTouchEventWrapper(InputMultiTouchEvent data) {
+        this(data, Map.of());
     }
 
     /**
@@ -38,15 +38,15 @@ public record InputMultiTouchEventWrapper(
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static InputMultiTouchEventWrapper fromJson(JsonNode json) {
         QapiDecoder qapiDecoder = QapiDecoder.of(json, "InputMultiTouchEventWrapper");
-        InputMultiTouchEvent data_ = qapiDecoder.get("data", InputMultiTouchEvent::fromJson);
-        return new InputMultiTouchEventWrapper(data_, qapiDecoder.extra());
+        InputMultiTouchEvent data = qapiDecoder.get("data", InputMultiTouchEvent::fromJson);
+        return new InputMultiTouchEventWrapper(data, qapiDecoder.extra());
     }
 
     @JsonValue
     @Override
     public ObjectNode toJson() {
         return QapiEncoder.of("InputMultiTouchEventWrapper")
-                .put("data", data_)
+                .put("data", data)
                 .extra(extra).done();
     }
 }

@@ -12,12 +12,12 @@ import java.util.Map;
  *
  * <p>In QEMU 7.2 and 10.0 (since 1.3). QEMU's documentation: <a href="https://gitlab.com/qemu-project/qemu/-/blob/v10.0.2/qapi/ui.json#L992">qapi/ui.json</a>.
  *
- * @param data_ {@code data}, required
+ * @param data {@code data}, required
  * @param extra members this type does not know: as QEMU sent them, or to send
  */
 @Qapi(name = "IntWrapper", in = {"7.2", "10.0"}, since = "1.3")
 public record IntWrapper(
-        @Qapi(name = "data", in = {"7.2", "10.0"}) Long data_,
+        @Qapi(name = "data", in = {"7.2", "10.0"}) Long data,
         Map<String, JsonNode> extra) implements QapiObject, KeyValue.Branch {
 
     /** Keeps {@code extra} unmodifiable, in its order; {@code null} is none. */
@@ -26,8 +26,8 @@ public record IntWrapper(
     }
 
     /** Without members this type does not know. */
-    public IntWrapper(Long data_) {
-        this(data_, Map.of());
+    public IntWrapper(Long data) {
+        this(data, Map.of());
     }
 
     /**
@@ -38,15 +38,15 @@ public record IntWrapper(
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static IntWrapper fromJson(JsonNode json) {
         QapiDecoder qapiDecoder = QapiDecoder.of(json, "IntWrapper");
-        Long data_ = qapiDecoder.get("data", QapiDecoder::int64);
-        return new IntWrapper(data_, qapiDecoder.extra());
+        Long data = qapiDecoder.get("data", QapiDecoder::int64);
+        return new IntWrapper(data, qapiDecoder.extra());
     }
 
     @JsonValue
     @Override
     public ObjectNode toJson() {
         return QapiEncoder.of("IntWrapper")
-                .put("data", data_)
+                .put("data", data)
                 .extra(extra).done();
     }
 }

@@ -14,7 +14,7 @@ import java.util.Map;
  *
  * @param start {@code start}, required
  * @param length {@code length}, required
- * @param data_ {@code data}, required
+ * @param data {@code data}, required
  * @param zero {@code zero}, required
  * @param compressed {@code compressed}, optional; only in QEMU 10.0
  * @param depth {@code depth}, required
@@ -27,7 +27,7 @@ import java.util.Map;
 public record MapEntry(
         @Qapi(name = "start", in = {"7.2", "10.0"}) Long start,
         @Qapi(name = "length", in = {"7.2", "10.0"}) Long length,
-        @Qapi(name = "data", in = {"7.2", "10.0"}) Boolean data_,
+        @Qapi(name = "data", in = {"7.2", "10.0"}) Boolean data,
         @Qapi(name = "zero", in = {"7.2", "10.0"}) Boolean zero,
         @Qapi(name = "compressed", in = "10.0") Boolean compressed,
         @Qapi(name = "depth", in = {"7.2", "10.0"}) Long depth,
@@ -42,8 +42,8 @@ public record MapEntry(
     }
 
     /** Without members this type does not know. */
-    public MapEntry(Long start, Long length, Boolean data_, Boolean zero, Boolean compressed, Long depth, Boolean present, Long offset, String filename) {
-        this(start, length, data_, zero, compressed, depth, present, offset, filename, Map.of());
+    public MapEntry(Long start, Long length, Boolean data, Boolean zero, Boolean compressed, Long depth, Boolean present, Long offset, String filename) {
+        this(start, length, data, zero, compressed, depth, present, offset, filename, Map.of());
     }
 
     /**
@@ -56,14 +56,14 @@ public record MapEntry(
         QapiDecoder qapiDecoder = QapiDecoder.of(json, "MapEntry");
         Long start = qapiDecoder.get("start", QapiDecoder::int64);
         Long length = qapiDecoder.get("length", QapiDecoder::int64);
-        Boolean data_ = qapiDecoder.get("data", QapiDecoder::bool);
+        Boolean data = qapiDecoder.get("data", QapiDecoder::bool);
         Boolean zero = qapiDecoder.get("zero", QapiDecoder::bool);
         Boolean compressed = qapiDecoder.get("compressed", QapiDecoder::bool);
         Long depth = qapiDecoder.get("depth", QapiDecoder::int64);
         Boolean present = qapiDecoder.get("present", QapiDecoder::bool);
         Long offset = qapiDecoder.get("offset", QapiDecoder::int64);
         String filename = qapiDecoder.get("filename", QapiDecoder::str);
-        return new MapEntry(start, length, data_, zero, compressed, depth, present, offset, filename, qapiDecoder.extra());
+        return new MapEntry(start, length, data, zero, compressed, depth, present, offset, filename, qapiDecoder.extra());
     }
 
     @JsonValue
@@ -72,7 +72,7 @@ public record MapEntry(
         return QapiEncoder.of("MapEntry")
                 .put("start", start)
                 .put("length", length)
-                .put("data", data_)
+                .put("data", data)
                 .put("zero", zero)
                 .put("compressed", compressed)
                 .put("depth", depth)

@@ -12,12 +12,12 @@ import java.util.Map;
  *
  * <p>In QEMU 7.2 and 10.0 (since 2.1). QEMU's documentation: <a href="https://gitlab.com/qemu-project/qemu/-/blob/v10.0.2/qapi/machine.json#L1482">qapi/machine.json</a>.
  *
- * @param data_ {@code data}, required
+ * @param data {@code data}, required
  * @param extra members this type does not know: as QEMU sent them, or to send
  */
 @Qapi(name = "PCDIMMDeviceInfoWrapper", in = {"7.2", "10.0"}, since = "2.1")
 public record PCDIMMDeviceInfoWrapper(
-        @Qapi(name = "data", in = {"7.2", "10.0"}) PCDIMMDeviceInfo data_,
+        @Qapi(name = "data", in = {"7.2", "10.0"}) PCDIMMDeviceInfo data,
         Map<String, JsonNode> extra) implements QapiObject, MemoryDeviceInfo.Branch {
 
     /** Keeps {@code extra} unmodifiable, in its order; {@code null} is none. */
@@ -26,8 +26,8 @@ public record PCDIMMDeviceInfoWrapper(
     }
 
     /** Without members this type does not know. */
-    public PCDIMMDeviceInfoWrapper(PCDIMMDeviceInfo data_) {
-        this(data_, Map.of());
+    public PCDIMMDeviceInfoWrapper(PCDIMMDeviceInfo data) {
+        this(data, Map.of());
     }
 
     /**
@@ -38,15 +38,15 @@ public record PCDIMMDeviceInfoWrapper(
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static PCDIMMDeviceInfoWrapper fromJson(JsonNode json) {
         QapiDecoder qapiDecoder = QapiDecoder.of(json, "PCDIMMDeviceInfoWrapper");
-        PCDIMMDeviceInfo data_ = qapiDecoder.get("data", PCDIMMDeviceInfo::fromJson);
-        return new PCDIMMDeviceInfoWrapper(data_, qapiDecoder.extra());
+        PCDIMMDeviceInfo data = qapiDecoder.get("data", PCDIMMDeviceInfo::fromJson);
+        return new PCDIMMDeviceInfoWrapper(data, qapiDecoder.extra());
     }
 
     @JsonValue
     @Override
     public ObjectNode toJson() {
         return QapiEncoder.of("PCDIMMDeviceInfoWrapper")
-                .put("data", data_)
+                .put("data", data)
                 .extra(extra).done();
     }
 }

@@ -12,12 +12,12 @@ import java.util.Map;
  *
  * <p>In QEMU 7.2 and 10.0 (since 1.3). QEMU's documentation: <a href="https://gitlab.com/qemu-project/qemu/-/blob/v10.0.2/qapi/ui.json#L1002">qapi/ui.json</a>.
  *
- * @param data_ {@code data}, required
+ * @param data {@code data}, required
  * @param extra members this type does not know: as QEMU sent them, or to send
  */
 @Qapi(name = "QKeyCodeWrapper", in = {"7.2", "10.0"}, since = "1.3")
 public record QKeyCodeWrapper(
-        @Qapi(name = "data", in = {"7.2", "10.0"}) QKeyCode data_,
+        @Qapi(name = "data", in = {"7.2", "10.0"}) QKeyCode data,
         Map<String, JsonNode> extra) implements QapiObject, KeyValue.Branch {
 
     /** Keeps {@code extra} unmodifiable, in its order; {@code null} is none. */
@@ -26,8 +26,8 @@ public record QKeyCodeWrapper(
     }
 
     /** Without members this type does not know. */
-    public QKeyCodeWrapper(QKeyCode data_) {
-        this(data_, Map.of());
+    public QKeyCodeWrapper(QKeyCode data) {
+        this(data, Map.of());
     }
 
     /**
@@ -38,15 +38,15 @@ public record QKeyCodeWrapper(
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static QKeyCodeWrapper fromJson(JsonNode json) {
         QapiDecoder qapiDecoder = QapiDecoder.of(json, "QKeyCodeWrapper");
-        QKeyCode data_ = qapiDecoder.get("data", QapiDecoder.enumeration(QKeyCode::of));
-        return new QKeyCodeWrapper(data_, qapiDecoder.extra());
+        QKeyCode data = qapiDecoder.get("data", QapiDecoder.enumeration(QKeyCode::of));
+        return new QKeyCodeWrapper(data, qapiDecoder.extra());
     }
 
     @JsonValue
     @Override
     public ObjectNode toJson() {
         return QapiEncoder.of("QKeyCodeWrapper")
-                .put("data", data_)
+                .put("data", data)
                 .extra(extra).done();
     }
 }

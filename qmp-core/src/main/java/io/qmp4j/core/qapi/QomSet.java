@@ -17,14 +17,14 @@ import java.util.function.Function;
  *
  * @param path {@code path}, required
  * @param property {@code property}, required
- * @param value_ {@code value}, required
+ * @param value {@code value}, required
  * @param extra members this type does not know: as QEMU sent them, or to send
  */
 @Qapi(name = "qom-set", in = {"7.2", "10.0"}, since = "1.2")
 public record QomSet(
         @Qapi(name = "path", in = {"7.2", "10.0"}) String path,
         @Qapi(name = "property", in = {"7.2", "10.0"}) String property,
-        @Qapi(name = "value", in = {"7.2", "10.0"}) JsonNode value_,
+        @Qapi(name = "value", in = {"7.2", "10.0"}) JsonNode value,
         Map<String, JsonNode> extra) implements QmpCommand<Void>, QapiObject {
 
     /** The command's name. */
@@ -59,8 +59,8 @@ public record QomSet(
     }
 
     /** Without members this type does not know. */
-    public QomSet(String path, String property, JsonNode value_) {
-        this(path, property, value_, Map.of());
+    public QomSet(String path, String property, JsonNode value) {
+        this(path, property, value, Map.of());
     }
 
     /**
@@ -73,8 +73,8 @@ public record QomSet(
         QapiDecoder qapiDecoder = QapiDecoder.of(json, "qom-set");
         String path = qapiDecoder.get("path", QapiDecoder::str);
         String property = qapiDecoder.get("property", QapiDecoder::str);
-        JsonNode value_ = qapiDecoder.get("value", QapiDecoder::any);
-        return new QomSet(path, property, value_, qapiDecoder.extra());
+        JsonNode value = qapiDecoder.get("value", QapiDecoder::any);
+        return new QomSet(path, property, value, qapiDecoder.extra());
     }
 
     @JsonValue
@@ -83,7 +83,7 @@ public record QomSet(
         return QapiEncoder.of("qom-set")
                 .require("path", path)
                 .require("property", property)
-                .require("value", value_)
+                .require("value", value)
                 .extra(extra).done();
     }
 }

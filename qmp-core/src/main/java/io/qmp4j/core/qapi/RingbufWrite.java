@@ -16,14 +16,14 @@ import java.util.function.Function;
  * <p>In QEMU 7.2 and 10.0 (since 1.4). QEMU's documentation: <a href="https://gitlab.com/qemu-project/qemu/-/blob/v10.0.2/qapi/char.json#L152">qapi/char.json</a>.
  *
  * @param device {@code device}, required
- * @param data_ {@code data}, required
+ * @param data {@code data}, required
  * @param format {@code format}, optional
  * @param extra members this type does not know: as QEMU sent them, or to send
  */
 @Qapi(name = "ringbuf-write", in = {"7.2", "10.0"}, since = "1.4")
 public record RingbufWrite(
         @Qapi(name = "device", in = {"7.2", "10.0"}) String device,
-        @Qapi(name = "data", in = {"7.2", "10.0"}) String data_,
+        @Qapi(name = "data", in = {"7.2", "10.0"}) String data,
         @Qapi(name = "format", in = {"7.2", "10.0"}) DataFormat format,
         Map<String, JsonNode> extra) implements QmpCommand<Void>, QapiObject {
 
@@ -59,8 +59,8 @@ public record RingbufWrite(
     }
 
     /** Without members this type does not know. */
-    public RingbufWrite(String device, String data_, DataFormat format) {
-        this(device, data_, format, Map.of());
+    public RingbufWrite(String device, String data, DataFormat format) {
+        this(device, data, format, Map.of());
     }
 
     /**
@@ -72,9 +72,9 @@ public record RingbufWrite(
     public static RingbufWrite fromJson(JsonNode json) {
         QapiDecoder qapiDecoder = QapiDecoder.of(json, "ringbuf-write");
         String device = qapiDecoder.get("device", QapiDecoder::str);
-        String data_ = qapiDecoder.get("data", QapiDecoder::str);
+        String data = qapiDecoder.get("data", QapiDecoder::str);
         DataFormat format = qapiDecoder.get("format", QapiDecoder.enumeration(DataFormat::of));
-        return new RingbufWrite(device, data_, format, qapiDecoder.extra());
+        return new RingbufWrite(device, data, format, qapiDecoder.extra());
     }
 
     @JsonValue
@@ -82,7 +82,7 @@ public record RingbufWrite(
     public ObjectNode toJson() {
         return QapiEncoder.of("ringbuf-write")
                 .require("device", device)
-                .require("data", data_)
+                .require("data", data)
                 .put("format", format)
                 .extra(extra).done();
     }

@@ -14,13 +14,13 @@ import java.util.Map;
  * <p>In QEMU 7.2 and 10.0 (since 2.5). QEMU's documentation: <a href="https://gitlab.com/qemu-project/qemu/-/blob/v10.0.2/qapi/introspect.json#L172">qapi/introspect.json</a>.
  *
  * @param members {@code members}, required
- * @param values_ {@code values}, required; deprecated
+ * @param values {@code values}, required; deprecated
  * @param extra members this type does not know: as QEMU sent them, or to send
  */
 @Qapi(name = "SchemaInfoEnum", in = {"7.2", "10.0"}, since = "2.5")
 public record SchemaInfoEnum(
         @Qapi(name = "members", in = {"7.2", "10.0"}) List<SchemaInfoEnumMember> members,
-        @Qapi(name = "values", in = {"7.2", "10.0"}, features = "deprecated") List<String> values_,
+        @Qapi(name = "values", in = {"7.2", "10.0"}, features = "deprecated") List<String> values,
         Map<String, JsonNode> extra) implements QapiObject, SchemaInfo.Branch {
 
     /** Keeps {@code extra} unmodifiable, in its order; {@code null} is none. */
@@ -29,8 +29,8 @@ public record SchemaInfoEnum(
     }
 
     /** Without members this type does not know. */
-    public SchemaInfoEnum(List<SchemaInfoEnumMember> members, List<String> values_) {
-        this(members, values_, Map.of());
+    public SchemaInfoEnum(List<SchemaInfoEnumMember> members, List<String> values) {
+        this(members, values, Map.of());
     }
 
     /**
@@ -42,8 +42,8 @@ public record SchemaInfoEnum(
     public static SchemaInfoEnum fromJson(JsonNode json) {
         QapiDecoder qapiDecoder = QapiDecoder.of(json, "SchemaInfoEnum");
         List<SchemaInfoEnumMember> members = qapiDecoder.get("members", QapiDecoder.list(SchemaInfoEnumMember::fromJson));
-        List<String> values_ = qapiDecoder.get("values", QapiDecoder.list(QapiDecoder::str));
-        return new SchemaInfoEnum(members, values_, qapiDecoder.extra());
+        List<String> values = qapiDecoder.get("values", QapiDecoder.list(QapiDecoder::str));
+        return new SchemaInfoEnum(members, values, qapiDecoder.extra());
     }
 
     @JsonValue
@@ -51,7 +51,7 @@ public record SchemaInfoEnum(
     public ObjectNode toJson() {
         return QapiEncoder.of("SchemaInfoEnum")
                 .put("members", members)
-                .put("values", values_)
+                .put("values", values)
                 .extra(extra).done();
     }
 }

@@ -16,7 +16,7 @@ import java.util.Map;
  * @param format {@code format}, optional
  * @param keyid {@code keyid}, optional
  * @param iv {@code iv}, optional
- * @param data_ {@code data}, optional
+ * @param data {@code data}, optional
  * @param file {@code file}, optional
  * @param loaded {@code loaded}, optional; only in QEMU 7.2; deprecated
  * @param extra members this type does not know: as QEMU sent them, or to send
@@ -26,7 +26,7 @@ public record SecretProperties(
         @Qapi(name = "format", in = {"7.2", "10.0"}) QCryptoSecretFormat format,
         @Qapi(name = "keyid", in = {"7.2", "10.0"}) String keyid,
         @Qapi(name = "iv", in = {"7.2", "10.0"}) String iv,
-        @Qapi(name = "data", in = {"7.2", "10.0"}) String data_,
+        @Qapi(name = "data", in = {"7.2", "10.0"}) String data,
         @Qapi(name = "file", in = {"7.2", "10.0"}) String file,
         @Qapi(name = "loaded", in = "7.2", features = "deprecated") Boolean loaded,
         Map<String, JsonNode> extra) implements QapiObject, ObjectOptions.Branch {
@@ -37,8 +37,8 @@ public record SecretProperties(
     }
 
     /** Without members this type does not know. */
-    public SecretProperties(QCryptoSecretFormat format, String keyid, String iv, String data_, String file, Boolean loaded) {
-        this(format, keyid, iv, data_, file, loaded, Map.of());
+    public SecretProperties(QCryptoSecretFormat format, String keyid, String iv, String data, String file, Boolean loaded) {
+        this(format, keyid, iv, data, file, loaded, Map.of());
     }
 
     /**
@@ -52,10 +52,10 @@ public record SecretProperties(
         QCryptoSecretFormat format = qapiDecoder.get("format", QapiDecoder.enumeration(QCryptoSecretFormat::of));
         String keyid = qapiDecoder.get("keyid", QapiDecoder::str);
         String iv = qapiDecoder.get("iv", QapiDecoder::str);
-        String data_ = qapiDecoder.get("data", QapiDecoder::str);
+        String data = qapiDecoder.get("data", QapiDecoder::str);
         String file = qapiDecoder.get("file", QapiDecoder::str);
         Boolean loaded = qapiDecoder.get("loaded", QapiDecoder::bool);
-        return new SecretProperties(format, keyid, iv, data_, file, loaded, qapiDecoder.extra());
+        return new SecretProperties(format, keyid, iv, data, file, loaded, qapiDecoder.extra());
     }
 
     @JsonValue
@@ -65,7 +65,7 @@ public record SecretProperties(
                 .put("format", format)
                 .put("keyid", keyid)
                 .put("iv", iv)
-                .put("data", data_)
+                .put("data", data)
                 .put("file", file)
                 .put("loaded", loaded)
                 .extra(extra).done();
@@ -82,7 +82,7 @@ public record SecretProperties(
         b.format = format;
         b.keyid = keyid;
         b.iv = iv;
-        b.data_ = data_;
+        b.data = data;
         b.file = file;
         b.loaded = loaded;
         b.extra.putAll(extra);
@@ -94,7 +94,7 @@ public record SecretProperties(
         private QCryptoSecretFormat format;
         private String keyid;
         private String iv;
-        private String data_;
+        private String data;
         private String file;
         private Boolean loaded;
         private final Map<String, JsonNode> extra = new LinkedHashMap<>();
@@ -120,9 +120,9 @@ public record SecretProperties(
             return this;
         }
 
-        /** @param data_ {@code data} @return this */
-        public Builder data_(String data_) {
-            this.data_ = data_;
+        /** @param data {@code data} @return this */
+        public Builder data(String data) {
+            this.data = data;
             return this;
         }
 
@@ -146,7 +146,7 @@ public record SecretProperties(
 
         /** @return the SecretProperties */
         public SecretProperties build() {
-            return new SecretProperties(format, keyid, iv, data_, file, loaded, extra);
+            return new SecretProperties(format, keyid, iv, data, file, loaded, extra);
         }
     }
 }

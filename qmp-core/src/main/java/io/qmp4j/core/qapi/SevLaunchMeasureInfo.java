@@ -12,12 +12,12 @@ import java.util.Map;
  *
  * <p>In QEMU 7.2 and 10.0 (since 2.12). Built only when {@code TARGET_I386}. QEMU's documentation: <a href="https://gitlab.com/qemu-project/qemu/-/blob/v10.0.2/qapi/misc-target.json#L155">qapi/misc-target.json</a>.
  *
- * @param data_ {@code data}, required
+ * @param data {@code data}, required
  * @param extra members this type does not know: as QEMU sent them, or to send
  */
 @Qapi(name = "SevLaunchMeasureInfo", in = {"7.2", "10.0"}, since = "2.12", condition = "TARGET_I386")
 public record SevLaunchMeasureInfo(
-        @Qapi(name = "data", in = {"7.2", "10.0"}) String data_,
+        @Qapi(name = "data", in = {"7.2", "10.0"}) String data,
         Map<String, JsonNode> extra) implements QapiObject {
 
     /** Keeps {@code extra} unmodifiable, in its order; {@code null} is none. */
@@ -26,8 +26,8 @@ public record SevLaunchMeasureInfo(
     }
 
     /** Without members this type does not know. */
-    public SevLaunchMeasureInfo(String data_) {
-        this(data_, Map.of());
+    public SevLaunchMeasureInfo(String data) {
+        this(data, Map.of());
     }
 
     /**
@@ -38,15 +38,15 @@ public record SevLaunchMeasureInfo(
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static SevLaunchMeasureInfo fromJson(JsonNode json) {
         QapiDecoder qapiDecoder = QapiDecoder.of(json, "SevLaunchMeasureInfo");
-        String data_ = qapiDecoder.get("data", QapiDecoder::str);
-        return new SevLaunchMeasureInfo(data_, qapiDecoder.extra());
+        String data = qapiDecoder.get("data", QapiDecoder::str);
+        return new SevLaunchMeasureInfo(data, qapiDecoder.extra());
     }
 
     @JsonValue
     @Override
     public ObjectNode toJson() {
         return QapiEncoder.of("SevLaunchMeasureInfo")
-                .put("data", data_)
+                .put("data", data)
                 .extra(extra).done();
     }
 }

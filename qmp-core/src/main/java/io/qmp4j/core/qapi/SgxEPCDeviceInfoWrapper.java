@@ -12,12 +12,12 @@ import java.util.Map;
  *
  * <p>In QEMU 7.2 and 10.0 (since 6.2). QEMU's documentation: <a href="https://gitlab.com/qemu-project/qemu/-/blob/v10.0.2/qapi/machine.json#L1512">qapi/machine.json</a>.
  *
- * @param data_ {@code data}, required
+ * @param data {@code data}, required
  * @param extra members this type does not know: as QEMU sent them, or to send
  */
 @Qapi(name = "SgxEPCDeviceInfoWrapper", in = {"7.2", "10.0"}, since = "6.2")
 public record SgxEPCDeviceInfoWrapper(
-        @Qapi(name = "data", in = {"7.2", "10.0"}) SgxEPCDeviceInfo data_,
+        @Qapi(name = "data", in = {"7.2", "10.0"}) SgxEPCDeviceInfo data,
         Map<String, JsonNode> extra) implements QapiObject, MemoryDeviceInfo.Branch {
 
     /** Keeps {@code extra} unmodifiable, in its order; {@code null} is none. */
@@ -26,8 +26,8 @@ public record SgxEPCDeviceInfoWrapper(
     }
 
     /** Without members this type does not know. */
-    public SgxEPCDeviceInfoWrapper(SgxEPCDeviceInfo data_) {
-        this(data_, Map.of());
+    public SgxEPCDeviceInfoWrapper(SgxEPCDeviceInfo data) {
+        this(data, Map.of());
     }
 
     /**
@@ -38,15 +38,15 @@ public record SgxEPCDeviceInfoWrapper(
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static SgxEPCDeviceInfoWrapper fromJson(JsonNode json) {
         QapiDecoder qapiDecoder = QapiDecoder.of(json, "SgxEPCDeviceInfoWrapper");
-        SgxEPCDeviceInfo data_ = qapiDecoder.get("data", SgxEPCDeviceInfo::fromJson);
-        return new SgxEPCDeviceInfoWrapper(data_, qapiDecoder.extra());
+        SgxEPCDeviceInfo data = qapiDecoder.get("data", SgxEPCDeviceInfo::fromJson);
+        return new SgxEPCDeviceInfoWrapper(data, qapiDecoder.extra());
     }
 
     @JsonValue
     @Override
     public ObjectNode toJson() {
         return QapiEncoder.of("SgxEPCDeviceInfoWrapper")
-                .put("data", data_)
+                .put("data", data)
                 .extra(extra).done();
     }
 }

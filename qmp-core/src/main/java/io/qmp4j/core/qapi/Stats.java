@@ -13,13 +13,13 @@ import java.util.Map;
  * <p>In QEMU 7.2 and 10.0 (since 7.1). QEMU's documentation: <a href="https://gitlab.com/qemu-project/qemu/-/blob/v10.0.2/qapi/stats.json#L159">qapi/stats.json</a>.
  *
  * @param name {@code name}, required
- * @param value_ {@code value}, required
+ * @param value {@code value}, required
  * @param extra members this type does not know: as QEMU sent them, or to send
  */
 @Qapi(name = "Stats", in = {"7.2", "10.0"}, since = "7.1")
 public record Stats(
         @Qapi(name = "name", in = {"7.2", "10.0"}) String name,
-        @Qapi(name = "value", in = {"7.2", "10.0"}) StatsValue value_,
+        @Qapi(name = "value", in = {"7.2", "10.0"}) StatsValue value,
         Map<String, JsonNode> extra) implements QapiObject {
 
     /** Keeps {@code extra} unmodifiable, in its order; {@code null} is none. */
@@ -28,8 +28,8 @@ public record Stats(
     }
 
     /** Without members this type does not know. */
-    public Stats(String name, StatsValue value_) {
-        this(name, value_, Map.of());
+    public Stats(String name, StatsValue value) {
+        this(name, value, Map.of());
     }
 
     /**
@@ -41,8 +41,8 @@ public record Stats(
     public static Stats fromJson(JsonNode json) {
         QapiDecoder qapiDecoder = QapiDecoder.of(json, "Stats");
         String name = qapiDecoder.get("name", QapiDecoder::str);
-        StatsValue value_ = qapiDecoder.get("value", StatsValue::fromJson);
-        return new Stats(name, value_, qapiDecoder.extra());
+        StatsValue value = qapiDecoder.get("value", StatsValue::fromJson);
+        return new Stats(name, value, qapiDecoder.extra());
     }
 
     @JsonValue
@@ -50,7 +50,7 @@ public record Stats(
     public ObjectNode toJson() {
         return QapiEncoder.of("Stats")
                 .put("name", name)
-                .put("value", value_)
+                .put("value", value)
                 .extra(extra).done();
     }
 }

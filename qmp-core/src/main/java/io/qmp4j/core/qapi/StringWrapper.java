@@ -12,12 +12,12 @@ import java.util.Map;
  *
  * <p>Only in QEMU 7.2 (not 10.0) (since 1.3). QEMU's documentation: <a href="https://gitlab.com/qemu-project/qemu/-/blob/v7.2.0/qapi/sockets.json#L142">qapi/sockets.json</a>.
  *
- * @param data_ {@code data}, required
+ * @param data {@code data}, required
  * @param extra members this type does not know: as QEMU sent them, or to send
  */
 @Qapi(name = "StringWrapper", in = "7.2", since = "1.3")
 public record StringWrapper(
-        @Qapi(name = "data", in = "7.2") QapiString data_,
+        @Qapi(name = "data", in = "7.2") QapiString data,
         Map<String, JsonNode> extra) implements QapiObject {
 
     /** Keeps {@code extra} unmodifiable, in its order; {@code null} is none. */
@@ -26,8 +26,8 @@ public record StringWrapper(
     }
 
     /** Without members this type does not know. */
-    public StringWrapper(QapiString data_) {
-        this(data_, Map.of());
+    public StringWrapper(QapiString data) {
+        this(data, Map.of());
     }
 
     /**
@@ -38,15 +38,15 @@ public record StringWrapper(
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static StringWrapper fromJson(JsonNode json) {
         QapiDecoder qapiDecoder = QapiDecoder.of(json, "StringWrapper");
-        QapiString data_ = qapiDecoder.get("data", QapiString::fromJson);
-        return new StringWrapper(data_, qapiDecoder.extra());
+        QapiString data = qapiDecoder.get("data", QapiString::fromJson);
+        return new StringWrapper(data, qapiDecoder.extra());
     }
 
     @JsonValue
     @Override
     public ObjectNode toJson() {
         return QapiEncoder.of("StringWrapper")
-                .put("data", data_)
+                .put("data", data)
                 .extra(extra).done();
     }
 }

@@ -12,12 +12,12 @@ import java.util.Map;
  *
  * <p>In QEMU 7.2 and 10.0 (since 2.11). Built only when {@code CONFIG_TPM}. QEMU's documentation: <a href="https://gitlab.com/qemu-project/qemu/-/blob/v10.0.2/qapi/tpm.json#L120">qapi/tpm.json</a>.
  *
- * @param data_ {@code data}, required
+ * @param data {@code data}, required
  * @param extra members this type does not know: as QEMU sent them, or to send
  */
 @Qapi(name = "TPMEmulatorOptionsWrapper", in = {"7.2", "10.0"}, since = "2.11", condition = "CONFIG_TPM")
 public record TPMEmulatorOptionsWrapper(
-        @Qapi(name = "data", in = {"7.2", "10.0"}) TPMEmulatorOptions data_,
+        @Qapi(name = "data", in = {"7.2", "10.0"}) TPMEmulatorOptions data,
         Map<String, JsonNode> extra) implements QapiObject, TpmTypeOptions.Branch {
 
     /** Keeps {@code extra} unmodifiable, in its order; {@code null} is none. */
@@ -26,8 +26,8 @@ public record TPMEmulatorOptionsWrapper(
     }
 
     /** Without members this type does not know. */
-    public TPMEmulatorOptionsWrapper(TPMEmulatorOptions data_) {
-        this(data_, Map.of());
+    public TPMEmulatorOptionsWrapper(TPMEmulatorOptions data) {
+        this(data, Map.of());
     }
 
     /**
@@ -38,15 +38,15 @@ public record TPMEmulatorOptionsWrapper(
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static TPMEmulatorOptionsWrapper fromJson(JsonNode json) {
         QapiDecoder qapiDecoder = QapiDecoder.of(json, "TPMEmulatorOptionsWrapper");
-        TPMEmulatorOptions data_ = qapiDecoder.get("data", TPMEmulatorOptions::fromJson);
-        return new TPMEmulatorOptionsWrapper(data_, qapiDecoder.extra());
+        TPMEmulatorOptions data = qapiDecoder.get("data", TPMEmulatorOptions::fromJson);
+        return new TPMEmulatorOptionsWrapper(data, qapiDecoder.extra());
     }
 
     @JsonValue
     @Override
     public ObjectNode toJson() {
         return QapiEncoder.of("TPMEmulatorOptionsWrapper")
-                .put("data", data_)
+                .put("data", data)
                 .extra(extra).done();
     }
 }

@@ -12,12 +12,12 @@ import java.util.Map;
  *
  * <p>In QEMU 7.2 and 10.0 (since 1.5). Built only when {@code CONFIG_TPM}. QEMU's documentation: <a href="https://gitlab.com/qemu-project/qemu/-/blob/v10.0.2/qapi/tpm.json#L109">qapi/tpm.json</a>.
  *
- * @param data_ {@code data}, required
+ * @param data {@code data}, required
  * @param extra members this type does not know: as QEMU sent them, or to send
  */
 @Qapi(name = "TPMPassthroughOptionsWrapper", in = {"7.2", "10.0"}, since = "1.5", condition = "CONFIG_TPM")
 public record TPMPassthroughOptionsWrapper(
-        @Qapi(name = "data", in = {"7.2", "10.0"}) TPMPassthroughOptions data_,
+        @Qapi(name = "data", in = {"7.2", "10.0"}) TPMPassthroughOptions data,
         Map<String, JsonNode> extra) implements QapiObject, TpmTypeOptions.Branch {
 
     /** Keeps {@code extra} unmodifiable, in its order; {@code null} is none. */
@@ -26,8 +26,8 @@ public record TPMPassthroughOptionsWrapper(
     }
 
     /** Without members this type does not know. */
-    public TPMPassthroughOptionsWrapper(TPMPassthroughOptions data_) {
-        this(data_, Map.of());
+    public TPMPassthroughOptionsWrapper(TPMPassthroughOptions data) {
+        this(data, Map.of());
     }
 
     /**
@@ -38,15 +38,15 @@ public record TPMPassthroughOptionsWrapper(
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static TPMPassthroughOptionsWrapper fromJson(JsonNode json) {
         QapiDecoder qapiDecoder = QapiDecoder.of(json, "TPMPassthroughOptionsWrapper");
-        TPMPassthroughOptions data_ = qapiDecoder.get("data", TPMPassthroughOptions::fromJson);
-        return new TPMPassthroughOptionsWrapper(data_, qapiDecoder.extra());
+        TPMPassthroughOptions data = qapiDecoder.get("data", TPMPassthroughOptions::fromJson);
+        return new TPMPassthroughOptionsWrapper(data, qapiDecoder.extra());
     }
 
     @JsonValue
     @Override
     public ObjectNode toJson() {
         return QapiEncoder.of("TPMPassthroughOptionsWrapper")
-                .put("data", data_)
+                .put("data", data)
                 .extra(extra).done();
     }
 }

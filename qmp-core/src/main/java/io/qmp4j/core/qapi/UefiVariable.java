@@ -15,7 +15,7 @@ import java.util.Map;
  * @param guid {@code guid}, required
  * @param name {@code name}, required
  * @param attr {@code attr}, required
- * @param data_ {@code data}, required
+ * @param data {@code data}, required
  * @param time {@code time}, optional
  * @param digest {@code digest}, optional
  * @param extra members this type does not know: as QEMU sent them, or to send
@@ -25,7 +25,7 @@ public record UefiVariable(
         @Qapi(name = "guid", in = "10.0") String guid,
         @Qapi(name = "name", in = "10.0") String name,
         @Qapi(name = "attr", in = "10.0") Long attr,
-        @Qapi(name = "data", in = "10.0") String data_,
+        @Qapi(name = "data", in = "10.0") String data,
         @Qapi(name = "time", in = "10.0") String time,
         @Qapi(name = "digest", in = "10.0") String digest,
         Map<String, JsonNode> extra) implements QapiObject {
@@ -36,8 +36,8 @@ public record UefiVariable(
     }
 
     /** Without members this type does not know. */
-    public UefiVariable(String guid, String name, Long attr, String data_, String time, String digest) {
-        this(guid, name, attr, data_, time, digest, Map.of());
+    public UefiVariable(String guid, String name, Long attr, String data, String time, String digest) {
+        this(guid, name, attr, data, time, digest, Map.of());
     }
 
     /**
@@ -51,10 +51,10 @@ public record UefiVariable(
         String guid = qapiDecoder.get("guid", QapiDecoder::str);
         String name = qapiDecoder.get("name", QapiDecoder::str);
         Long attr = qapiDecoder.get("attr", QapiDecoder::int64);
-        String data_ = qapiDecoder.get("data", QapiDecoder::str);
+        String data = qapiDecoder.get("data", QapiDecoder::str);
         String time = qapiDecoder.get("time", QapiDecoder::str);
         String digest = qapiDecoder.get("digest", QapiDecoder::str);
-        return new UefiVariable(guid, name, attr, data_, time, digest, qapiDecoder.extra());
+        return new UefiVariable(guid, name, attr, data, time, digest, qapiDecoder.extra());
     }
 
     @JsonValue
@@ -64,7 +64,7 @@ public record UefiVariable(
                 .put("guid", guid)
                 .put("name", name)
                 .put("attr", attr)
-                .put("data", data_)
+                .put("data", data)
                 .put("time", time)
                 .put("digest", digest)
                 .extra(extra).done();

@@ -12,12 +12,12 @@ import java.util.Map;
  *
  * <p>In QEMU 7.2 and 10.0 (since 1.3). QEMU's documentation: <a href="https://gitlab.com/qemu-project/qemu/-/blob/v10.0.2/qapi/sockets.json#L152">qapi/sockets.json</a>.
  *
- * @param data_ {@code data}, required
+ * @param data {@code data}, required
  * @param extra members this type does not know: as QEMU sent them, or to send
  */
 @Qapi(name = "UnixSocketAddressWrapper", in = {"7.2", "10.0"}, since = "1.3")
 public record UnixSocketAddressWrapper(
-        @Qapi(name = "data", in = {"7.2", "10.0"}) UnixSocketAddress data_,
+        @Qapi(name = "data", in = {"7.2", "10.0"}) UnixSocketAddress data,
         Map<String, JsonNode> extra) implements QapiObject, SocketAddressLegacy.Branch {
 
     /** Keeps {@code extra} unmodifiable, in its order; {@code null} is none. */
@@ -26,8 +26,8 @@ public record UnixSocketAddressWrapper(
     }
 
     /** Without members this type does not know. */
-    public UnixSocketAddressWrapper(UnixSocketAddress data_) {
-        this(data_, Map.of());
+    public UnixSocketAddressWrapper(UnixSocketAddress data) {
+        this(data, Map.of());
     }
 
     /**
@@ -38,15 +38,15 @@ public record UnixSocketAddressWrapper(
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static UnixSocketAddressWrapper fromJson(JsonNode json) {
         QapiDecoder qapiDecoder = QapiDecoder.of(json, "UnixSocketAddressWrapper");
-        UnixSocketAddress data_ = qapiDecoder.get("data", UnixSocketAddress::fromJson);
-        return new UnixSocketAddressWrapper(data_, qapiDecoder.extra());
+        UnixSocketAddress data = qapiDecoder.get("data", UnixSocketAddress::fromJson);
+        return new UnixSocketAddressWrapper(data, qapiDecoder.extra());
     }
 
     @JsonValue
     @Override
     public ObjectNode toJson() {
         return QapiEncoder.of("UnixSocketAddressWrapper")
-                .put("data", data_)
+                .put("data", data)
                 .extra(extra).done();
     }
 }

@@ -12,12 +12,12 @@ import java.util.Map;
  *
  * <p>In QEMU 7.2 and 10.0 (since 2.1). QEMU's documentation: <a href="https://gitlab.com/qemu-project/qemu/-/blob/v10.0.2/qapi/machine.json#L1502">qapi/machine.json</a>.
  *
- * @param data_ {@code data}, required
+ * @param data {@code data}, required
  * @param extra members this type does not know: as QEMU sent them, or to send
  */
 @Qapi(name = "VirtioMEMDeviceInfoWrapper", in = {"7.2", "10.0"}, since = "2.1")
 public record VirtioMEMDeviceInfoWrapper(
-        @Qapi(name = "data", in = {"7.2", "10.0"}) VirtioMEMDeviceInfo data_,
+        @Qapi(name = "data", in = {"7.2", "10.0"}) VirtioMEMDeviceInfo data,
         Map<String, JsonNode> extra) implements QapiObject, MemoryDeviceInfo.Branch {
 
     /** Keeps {@code extra} unmodifiable, in its order; {@code null} is none. */
@@ -26,8 +26,8 @@ public record VirtioMEMDeviceInfoWrapper(
     }
 
     /** Without members this type does not know. */
-    public VirtioMEMDeviceInfoWrapper(VirtioMEMDeviceInfo data_) {
-        this(data_, Map.of());
+    public VirtioMEMDeviceInfoWrapper(VirtioMEMDeviceInfo data) {
+        this(data, Map.of());
     }
 
     /**
@@ -38,15 +38,15 @@ public record VirtioMEMDeviceInfoWrapper(
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static VirtioMEMDeviceInfoWrapper fromJson(JsonNode json) {
         QapiDecoder qapiDecoder = QapiDecoder.of(json, "VirtioMEMDeviceInfoWrapper");
-        VirtioMEMDeviceInfo data_ = qapiDecoder.get("data", VirtioMEMDeviceInfo::fromJson);
-        return new VirtioMEMDeviceInfoWrapper(data_, qapiDecoder.extra());
+        VirtioMEMDeviceInfo data = qapiDecoder.get("data", VirtioMEMDeviceInfo::fromJson);
+        return new VirtioMEMDeviceInfoWrapper(data, qapiDecoder.extra());
     }
 
     @JsonValue
     @Override
     public ObjectNode toJson() {
         return QapiEncoder.of("VirtioMEMDeviceInfoWrapper")
-                .put("data", data_)
+                .put("data", data)
                 .extra(extra).done();
     }
 }

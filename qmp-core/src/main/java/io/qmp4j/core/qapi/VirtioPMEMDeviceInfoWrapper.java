@@ -12,12 +12,12 @@ import java.util.Map;
  *
  * <p>In QEMU 7.2 and 10.0 (since 2.1). QEMU's documentation: <a href="https://gitlab.com/qemu-project/qemu/-/blob/v10.0.2/qapi/machine.json#L1492">qapi/machine.json</a>.
  *
- * @param data_ {@code data}, required
+ * @param data {@code data}, required
  * @param extra members this type does not know: as QEMU sent them, or to send
  */
 @Qapi(name = "VirtioPMEMDeviceInfoWrapper", in = {"7.2", "10.0"}, since = "2.1")
 public record VirtioPMEMDeviceInfoWrapper(
-        @Qapi(name = "data", in = {"7.2", "10.0"}) VirtioPMEMDeviceInfo data_,
+        @Qapi(name = "data", in = {"7.2", "10.0"}) VirtioPMEMDeviceInfo data,
         Map<String, JsonNode> extra) implements QapiObject, MemoryDeviceInfo.Branch {
 
     /** Keeps {@code extra} unmodifiable, in its order; {@code null} is none. */
@@ -26,8 +26,8 @@ public record VirtioPMEMDeviceInfoWrapper(
     }
 
     /** Without members this type does not know. */
-    public VirtioPMEMDeviceInfoWrapper(VirtioPMEMDeviceInfo data_) {
-        this(data_, Map.of());
+    public VirtioPMEMDeviceInfoWrapper(VirtioPMEMDeviceInfo data) {
+        this(data, Map.of());
     }
 
     /**
@@ -38,15 +38,15 @@ public record VirtioPMEMDeviceInfoWrapper(
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static VirtioPMEMDeviceInfoWrapper fromJson(JsonNode json) {
         QapiDecoder qapiDecoder = QapiDecoder.of(json, "VirtioPMEMDeviceInfoWrapper");
-        VirtioPMEMDeviceInfo data_ = qapiDecoder.get("data", VirtioPMEMDeviceInfo::fromJson);
-        return new VirtioPMEMDeviceInfoWrapper(data_, qapiDecoder.extra());
+        VirtioPMEMDeviceInfo data = qapiDecoder.get("data", VirtioPMEMDeviceInfo::fromJson);
+        return new VirtioPMEMDeviceInfoWrapper(data, qapiDecoder.extra());
     }
 
     @JsonValue
     @Override
     public ObjectNode toJson() {
         return QapiEncoder.of("VirtioPMEMDeviceInfoWrapper")
-                .put("data", data_)
+                .put("data", data)
                 .extra(extra).done();
     }
 }

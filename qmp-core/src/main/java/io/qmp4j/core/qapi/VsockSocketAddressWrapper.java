@@ -12,12 +12,12 @@ import java.util.Map;
  *
  * <p>In QEMU 7.2 and 10.0 (since 2.8). QEMU's documentation: <a href="https://gitlab.com/qemu-project/qemu/-/blob/v10.0.2/qapi/sockets.json#L162">qapi/sockets.json</a>.
  *
- * @param data_ {@code data}, required
+ * @param data {@code data}, required
  * @param extra members this type does not know: as QEMU sent them, or to send
  */
 @Qapi(name = "VsockSocketAddressWrapper", in = {"7.2", "10.0"}, since = "2.8")
 public record VsockSocketAddressWrapper(
-        @Qapi(name = "data", in = {"7.2", "10.0"}) VsockSocketAddress data_,
+        @Qapi(name = "data", in = {"7.2", "10.0"}) VsockSocketAddress data,
         Map<String, JsonNode> extra) implements QapiObject, SocketAddressLegacy.Branch {
 
     /** Keeps {@code extra} unmodifiable, in its order; {@code null} is none. */
@@ -26,8 +26,8 @@ public record VsockSocketAddressWrapper(
     }
 
     /** Without members this type does not know. */
-    public VsockSocketAddressWrapper(VsockSocketAddress data_) {
-        this(data_, Map.of());
+    public VsockSocketAddressWrapper(VsockSocketAddress data) {
+        this(data, Map.of());
     }
 
     /**
@@ -38,15 +38,15 @@ public record VsockSocketAddressWrapper(
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static VsockSocketAddressWrapper fromJson(JsonNode json) {
         QapiDecoder qapiDecoder = QapiDecoder.of(json, "VsockSocketAddressWrapper");
-        VsockSocketAddress data_ = qapiDecoder.get("data", VsockSocketAddress::fromJson);
-        return new VsockSocketAddressWrapper(data_, qapiDecoder.extra());
+        VsockSocketAddress data = qapiDecoder.get("data", VsockSocketAddress::fromJson);
+        return new VsockSocketAddressWrapper(data, qapiDecoder.extra());
     }
 
     @JsonValue
     @Override
     public ObjectNode toJson() {
         return QapiEncoder.of("VsockSocketAddressWrapper")
-                .put("data", data_)
+                .put("data", data)
                 .extra(extra).done();
     }
 }
