@@ -46,8 +46,8 @@ final class AlternateWriter {
         for (int i = 0; i < alternatives.size(); i++) {
             MValue a = alternatives.get(i);
             o.line(" * @param " + fields.get(i) + " alternative {@code " + a.name() + "}"
-                    + (a.type().name().equals("null") ? " (true: JSON null)" : "") + (a.in().size() < d.in().size()
-                    ? ", only in QEMU " + String.join(", ", a.in()) : ""));
+                    + (a.type().name().equals("null") ? " (true: JSON null)" : "")
+                    + (Docs.onlyIn(a.in(), d.in()).isEmpty() ? "" : ", " + Docs.onlyIn(a.in(), d.in())));
         }
         o.line(" * @param other a value that fits no alternative (a newer QEMU's), as sent");
         o.line(" */");

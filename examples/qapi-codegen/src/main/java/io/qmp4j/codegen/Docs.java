@@ -66,11 +66,21 @@ final class Docs {
         }
     }
 
+    /**
+     * @param in the versions that have a member, value or alternative
+     * @param typeIn the versions that have its type
+     * @return {@code "only in QEMU 10.0"}, or empty when every version of its type has it
+     */
+    static String onlyIn(List<String> in, List<String> typeIn) {
+        return in.size() < typeIn.size() ? "only in QEMU " + join(in) : "";
+    }
+
     /** @return what a member's {@code @param} says after its QAPI name */
     String member(Merged.MMember m, List<String> typeIn) {
         StringBuilder b = new StringBuilder(m.required() ? "required" : "optional");
-        if (m.in().size() < typeIn.size()) {
-            b.append("; only in QEMU ").append(join(m.in()));
+        String only = onlyIn(m.in(), typeIn);
+        if (!only.isEmpty()) {
+            b.append("; ").append(only);
         }
         StringBuilder f = new StringBuilder();
         features(f, m.features());

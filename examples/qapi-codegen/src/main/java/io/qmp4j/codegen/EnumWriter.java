@@ -39,8 +39,9 @@ final class EnumWriter {
         for (int i = 0; i < values.size(); i++) {
             MValue v = values.get(i);
             StringBuilder doc = new StringBuilder("{@code " + v.name() + "}");
-            if (v.in().size() < d.in().size()) {
-                doc.append(": only in QEMU ").append(String.join(", ", v.in()));
+            String only = Docs.onlyIn(v.in(), d.in());
+            if (!only.isEmpty()) {
+                doc.append(": ").append(only);
             }
             StringBuilder f = new StringBuilder();
             Docs.features(f, v.features());
