@@ -1,6 +1,6 @@
 package io.qmp4j.migration;
 
-import io.qmp4j.core.command.MultiFdCompression;
+import io.qmp4j.core.qapi.MultiFDCompression;
 import java.util.Objects;
 
 /**
@@ -30,7 +30,7 @@ public sealed interface Compression permits Compression.Legacy, Compression.Mult
      * @param level zlib 0-9 or zstd 0-20
      * @return the compression
      */
-    static Compression multifd(MultiFdCompression method, int level) {
+    static Compression multifd(MultiFDCompression method, int level) {
         return new Multifd(method, level);
     }
 
@@ -77,14 +77,14 @@ public sealed interface Compression permits Compression.Legacy, Compression.Mult
      * @param method the method
      * @param level its level
      */
-    record Multifd(MultiFdCompression method, int level) implements Compression {
+    record Multifd(MultiFDCompression method, int level) implements Compression {
         /** Checks the method and level. */
         public Multifd {
             Objects.requireNonNull(method, "method");
-            if (method == MultiFdCompression.UNKNOWN || method == MultiFdCompression.NONE) {
+            if (!method.equals(MultiFDCompression.ZLIB) && !method.equals(MultiFDCompression.ZSTD)) {
                 throw new IllegalArgumentException("multifd compression must be ZLIB or ZSTD");
             }
-            int max = method == MultiFdCompression.ZLIB ? 9 : 20;
+            int max = method.equals(MultiFDCompression.ZLIB) ? 9 : 20;
             if (level < 0 || level > max) {
                 throw new IllegalArgumentException(method + " level " + level + " is not in 0.." + max);
             }

@@ -1,6 +1,6 @@
 package io.qmp4j.migration;
 
-import io.qmp4j.core.command.BlockInfo;
+import io.qmp4j.core.qapi.BlockInfo;
 import java.util.ArrayList;
 import java.util.List;
 

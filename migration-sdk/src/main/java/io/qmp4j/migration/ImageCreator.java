@@ -3,13 +3,14 @@ package io.qmp4j.migration;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qmp4j.core.QmpClient;
-import io.qmp4j.core.command.BlockdevAdd;
-import io.qmp4j.core.command.BlockdevCreate;
-import io.qmp4j.core.command.BlockdevDel;
-import io.qmp4j.core.command.JobDismiss;
-import io.qmp4j.core.command.JobInfo;
-import io.qmp4j.core.command.JobStatus;
-import io.qmp4j.core.command.QueryJobs;
+import io.qmp4j.core.command.BlockNodes;
+import io.qmp4j.core.qapi.BlockdevCreate;
+import io.qmp4j.core.qapi.BlockdevCreateOptions;
+import io.qmp4j.core.qapi.BlockdevDel;
+import io.qmp4j.core.qapi.JobDismiss;
+import io.qmp4j.core.qapi.JobInfo;
+import io.qmp4j.core.qapi.JobStatus;
+import io.qmp4j.core.qapi.QueryJobs;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -87,7 +88,7 @@ public final class ImageCreator {
             return created;
         }
         return created
-                .thenCompose(v -> client.execute(BlockdevAdd.file(node, path)))
+                .thenCompose(v -> client.execute(BlockNodes.file(node, path)))
                 .thenCompose(v -> job(client, node + "-fmt", JsonNodeFactory.instance.objectNode().put("driver", format)
                         .put("file", node).put("size", virtualSize))
                         .handle((ok, err) -> err)
@@ -99,7 +100,7 @@ public final class ImageCreator {
     /** Runs a blockdev-create job to its end and dismisses it. */
     private static CompletableFuture<Void> job(QmpClient client, String id, ObjectNode options) {
         long deadline = System.nanoTime() + JOB_TIMEOUT.toNanos();
-        return client.execute(new BlockdevCreate(id, options)).thenCompose(v -> awaitJob(client, id, deadline));
+        return client.execute(new BlockdevCreate(id, BlockdevCreateOptions.fromJson(options))).thenCompose(v -> awaitJob(client, id, deadline));
     }
 
     private static CompletableFuture<Void> awaitJob(QmpClient client, String id, long deadline) {

@@ -1,6 +1,6 @@
 package io.qmp4j.migration;
 
-import io.qmp4j.core.command.MigrationInfo;
+import io.qmp4j.core.qapi.MigrationInfo;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

@@ -1,7 +1,8 @@
 package io.qmp4j.migration;
 
 import io.qmp4j.core.QmpClient;
-import io.qmp4j.core.command.MigrationParameters;
+import io.qmp4j.core.command.Migrations;
+import io.qmp4j.core.qapi.MigrationParameters;
 import io.qmp4j.migration.check.Checks;
 import io.qmp4j.migration.check.PreflightCheck;
 import io.qmp4j.migration.internal.MigrationJob;
@@ -201,7 +202,7 @@ public final class Migration {
          * @return this builder
          */
         public Builder bandwidthMiBps(long mib) {
-            return bandwidth(MigrationParameters.mebibytesPerSecond(mib));
+            return bandwidth(Migrations.mebibytesPerSecond(mib));
         }
 
         /**
@@ -209,7 +210,7 @@ public final class Migration {
          * @return this builder
          */
         public Builder bandwidthMbps(long mbit) {
-            return bandwidth(MigrationParameters.megabitsPerSecond(mbit));
+            return bandwidth(Migrations.megabitsPerSecond(mbit));
         }
 
         /**

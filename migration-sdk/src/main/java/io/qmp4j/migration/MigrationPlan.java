@@ -1,7 +1,7 @@
 package io.qmp4j.migration;
 
 import io.qmp4j.core.QmpClient;
-import io.qmp4j.core.command.MigrationParameters;
+import io.qmp4j.core.qapi.MigrationParameters;
 import io.qmp4j.migration.check.PreflightCheck;
 import java.time.Duration;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.qmp4j.migration;
 
-import io.qmp4j.core.command.MigrationStatus;
+import io.qmp4j.core.qapi.MigrationStatus;
 import java.time.Duration;
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package io.qmp4j.migration;
 
-import io.qmp4j.core.command.MigrationParameters;
+import io.qmp4j.core.qapi.MigrationParameters;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

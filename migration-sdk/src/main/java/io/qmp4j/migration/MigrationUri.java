@@ -1,9 +1,13 @@
 package io.qmp4j.migration;
 
 import io.qmp4j.core.QmpEndpoint;
-import io.qmp4j.core.command.SocketAddress;
+import io.qmp4j.core.command.Sockets;
+import io.qmp4j.core.qapi.InetSocketAddress;
+import io.qmp4j.core.qapi.SocketAddress;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Where the migration stream goes: the destination listens there ({@code migrate-incoming}), the
@@ -62,9 +66,25 @@ public record MigrationUri(String uri) {
         // The notation is QEMU's own, as for monitors: one parser for both.
         QmpEndpoint e = QmpEndpoint.parse(uri);
         if (e instanceof QmpEndpoint.Tcp t) {
-            return SocketAddress.inet(t.host(), t.port());
+            return Sockets.inet(t.host(), t.port());
         }
-        return SocketAddress.unix(((QmpEndpoint.Unix) e).path().toString());
+        return Sockets.unix(((QmpEndpoint.Unix) e).path().toString());
+    }
+
+    /**
+     * @return the host of a TCP address; empty for a UNIX socket
+     * @throws IllegalArgumentException when a TCP address has no numeric port
+     */
+    public Optional<String> host() {
+        return socketAddress().branch() instanceof InetSocketAddress inet ? Optional.of(inet.host()) : Optional.empty();
+    }
+
+    /**
+     * @return the port of a TCP address; empty for a UNIX socket
+     * @throws IllegalArgumentException when a TCP address has no numeric port
+     */
+    public OptionalInt port() {
+        return socketAddress().branch() instanceof InetSocketAddress inet ? OptionalInt.of(Integer.parseInt(inet.port())) : OptionalInt.empty();
     }
 
     /** @return whether both ends of this address are on one host (a UNIX socket or a loopback address) */
@@ -72,7 +92,7 @@ public record MigrationUri(String uri) {
         if (uri.startsWith("unix:")) {
             return true;
         }
-        String h = socketAddress().host();
+        String h = host().orElseThrow();
         return h.equals("localhost") || h.startsWith("127.") || h.equals("::1");
     }
 

@@ -152,8 +152,7 @@ public sealed interface Storage permits Storage.Shared, Storage.Copy {
             if (u.startsWith("unix:")) {
                 return new MigrationUri(u + ".nbd");
             }
-            io.qmp4j.core.command.SocketAddress a = migration.socketAddress();
-            return MigrationUri.tcp(a.host(), Integer.parseInt(a.port()) + 1);
+            return MigrationUri.tcp(migration.host().orElseThrow(), migration.port().orElseThrow() + 1);
         }
 
         /**

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.qmp4j.core.QmpClient;
 import io.qmp4j.core.QmpEndpoint;
 import io.qmp4j.core.QmpResources;
-import io.qmp4j.core.command.MultiFdCompression;
+import io.qmp4j.core.qapi.MultiFDCompression;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -50,7 +50,7 @@ class MigrationBuilderTest {
     void contradictionsAreRefused() {
         assertTrue(assertThrows(IllegalStateException.class, () -> base().multifd(2).compression(Compression.legacy(1, 2, 2)).build())
                 .getMessage().contains("cannot be combined"));
-        assertTrue(assertThrows(IllegalStateException.class, () -> base().compression(Compression.multifd(MultiFdCompression.ZSTD, 1)).build())
+        assertTrue(assertThrows(IllegalStateException.class, () -> base().compression(Compression.multifd(MultiFDCompression.ZSTD, 1)).build())
                 .getMessage().contains("needs multifd"));
         assertTrue(assertThrows(IllegalStateException.class, () -> base().multifd(2).timeout(Duration.ofSeconds(1), TimeoutAction.POSTCOPY).build())
                 .getMessage().contains("post-copy"));
@@ -65,7 +65,7 @@ class MigrationBuilderTest {
         assertThrows(IllegalArgumentException.class, () -> new MigrationUri("ftp://x"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> MigrationUri.unix(java.nio.file.Path.of("/" + "m".repeat(120))))
                 .getMessage().contains("Linux allows at most 107"));
-        assertThrows(IllegalArgumentException.class, () -> Compression.multifd(MultiFdCompression.ZLIB, 12));
+        assertThrows(IllegalArgumentException.class, () -> Compression.multifd(MultiFDCompression.ZLIB, 12));
         assertThrows(IllegalArgumentException.class, () -> new AutoConverge(0, 10, 99, false));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> base().stallTimeout(Duration.ofMillis(500))).getMessage()
                 .contains("below 1 s"));

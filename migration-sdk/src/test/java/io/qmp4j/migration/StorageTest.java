@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.qmp4j.core.command.SocketAddress;
+import io.qmp4j.core.command.Sockets;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -22,8 +22,8 @@ class StorageTest {
 
     @Test
     void migrationUrisBecomeSocketAddressesOrSayWhatIsWrong() {
-        assertEquals(SocketAddress.inet("::1", 5), MigrationUri.tcp("::1", 5).socketAddress());
-        assertEquals(SocketAddress.unix("/x"), new MigrationUri("unix:/x").socketAddress());
+        assertEquals(Sockets.inet("::1", 5), MigrationUri.tcp("::1", 5).socketAddress());
+        assertEquals(Sockets.unix("/x"), new MigrationUri("unix:/x").socketAddress());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new MigrationUri("tcp:host").socketAddress());
         assertTrue(e.getMessage().contains("expected tcp:HOST:PORT"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new MigrationUri("tcp:host:http").socketAddress());

@@ -2,8 +2,9 @@ package io.qmp4j.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.qmp4j.core.command.AddFd;
-import io.qmp4j.core.command.GetFd;
+import io.qmp4j.core.qapi.AddFd;
+import io.qmp4j.core.qapi.AddfdInfo;
+import io.qmp4j.core.qapi.Getfd;
 import io.qmp4j.core.event.EventSubscription;
 import io.qmp4j.core.event.OverflowPolicy;
 import io.qmp4j.core.event.QmpEvent;
@@ -286,7 +287,7 @@ public final class QmpClient implements AutoCloseable {
     public CompletableFuture<Void> sendFd(String fdname, FileDescriptor fd) {
         Objects.requireNonNull(fdname, "fdname");
         Objects.requireNonNull(fd, "fd");
-        return withFd(new GetFd(fdname), fd);
+        return withFd(new Getfd(fdname), fd);
     }
 
     /**
@@ -296,7 +297,7 @@ public final class QmpClient implements AutoCloseable {
      * @param fd an open descriptor; QEMU receives a duplicate
      * @return the fd set id and QEMU's number for the descriptor
      */
-    public CompletableFuture<AddFd.Result> addFd(AddFd command, FileDescriptor fd) {
+    public CompletableFuture<AddfdInfo> addFd(AddFd command, FileDescriptor fd) {
         Objects.requireNonNull(command, "command");
         Objects.requireNonNull(fd, "fd");
         return withFd(command, fd);

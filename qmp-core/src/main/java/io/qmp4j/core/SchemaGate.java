@@ -1,7 +1,6 @@
 package io.qmp4j.core;
 
 import io.netty.util.Timeout;
-import io.qmp4j.core.command.QueryQmpSchema;
 import io.qmp4j.core.internal.QmpSession;
 import io.qmp4j.core.schema.QmpSchema;
 import java.time.Duration;
@@ -138,7 +137,8 @@ final class SchemaGate implements CommandPath {
             if (cached != null) {
                 return CompletableFuture.completedFuture(cached);
             }
-            return next.send(new Call<>(new QueryQmpSchema(), null, null, null, null)).thenApply(fetched -> {
+            return next.send(new Call<>(QmpCommand.raw("query-qmp-schema", null), null, null, null, null)).thenApply(reply -> {
+                QmpSchema fetched = QmpSchema.parse(reply);
                 QmpSchema prior = resources.schemaCache().putIfAbsent(key, fetched);
                 return prior != null ? prior : fetched;
             });

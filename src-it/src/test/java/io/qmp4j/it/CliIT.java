@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.qmp4j.core.command.Cont;
-import io.qmp4j.core.command.QueryStatus;
-import io.qmp4j.core.command.RunState;
+import io.qmp4j.core.qapi.Cont;
+import io.qmp4j.core.qapi.QueryStatus;
+import io.qmp4j.core.qapi.RunState;
 import io.qmp4j.cli.Qmp4jCli;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -107,7 +107,7 @@ class CliIT extends RealQemuCase {
         // CLI, which needs a moment to start and subscribe, has seen one.
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(25);
         while (!events.isDone() && System.nanoTime() < until) {
-            pair.src.execute(new io.qmp4j.core.command.SystemPowerdown()).get(5, TimeUnit.SECONDS);
+            pair.src.execute(new io.qmp4j.core.qapi.SystemPowerdown()).get(5, TimeUnit.SECONDS);
             Thread.sleep(300);
         }
         Cli.Run ev = events.get(60, TimeUnit.SECONDS);

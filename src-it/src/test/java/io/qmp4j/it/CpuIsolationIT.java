@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.qmp4j.core.QmpClient;
 import io.qmp4j.core.QmpEndpoint;
-import io.qmp4j.core.command.CpuInfoFast;
-import io.qmp4j.core.command.QueryCpusFast;
+import io.qmp4j.core.qapi.CpuInfoFast;
+import io.qmp4j.core.qapi.QueryCpusFast;
 import io.qmp4j.migration.CpuIsolation;
 import io.qmp4j.migration.Migration;
 import io.qmp4j.migration.MigrationProgress;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.qmp4j.core.command.QueryStatus;
-import io.qmp4j.core.command.RunState;
+import io.qmp4j.core.qapi.QueryStatus;
+import io.qmp4j.core.qapi.RunState;
 import io.qmp4j.migration.Migration;
 import io.qmp4j.migration.MigrationResult;
 import io.qmp4j.migration.MigrationProgress;
@@ -73,15 +73,16 @@ class EvacuationIT extends MigrationCase {
         }
 
         private void run() {
-            java.util.Set<io.qmp4j.core.command.MigrationStatus> running = java.util.EnumSet.of(
-                    io.qmp4j.core.command.MigrationStatus.SETUP, io.qmp4j.core.command.MigrationStatus.ACTIVE,
-                    io.qmp4j.core.command.MigrationStatus.DEVICE, io.qmp4j.core.command.MigrationStatus.PRE_SWITCHOVER);
+            java.util.Set<io.qmp4j.core.qapi.MigrationStatus> running = java.util.Set.of(
+                    io.qmp4j.core.qapi.MigrationStatus.SETUP, io.qmp4j.core.qapi.MigrationStatus.ACTIVE,
+                    io.qmp4j.core.qapi.MigrationStatus.DEVICE, io.qmp4j.core.qapi.MigrationStatus.PRE_SWITCHOVER);
             while (!stop) {
                 long sum = 0;
                 try {
                     for (io.qmp4j.core.QmpClient c : sources) {
-                        if (running.contains(c.execute(new io.qmp4j.core.command.QueryMigrate()).get(5, TimeUnit.SECONDS).status())) {
-                            sum += c.execute(new io.qmp4j.core.command.QueryMigrateParameters()).get(5, TimeUnit.SECONDS).maxBandwidth();
+                        io.qmp4j.core.qapi.MigrationStatus st = c.execute(new io.qmp4j.core.qapi.QueryMigrate()).get(5, TimeUnit.SECONDS).status();
+                        if (st != null && running.contains(st)) {
+                            sum += c.execute(new io.qmp4j.core.qapi.QueryMigrateParameters()).get(5, TimeUnit.SECONDS).maxBandwidth();
                         }
                     }
                     sums.add(sum);

@@ -3,11 +3,11 @@ package io.qmp4j.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.qmp4j.core.command.MigrationParameters;
-import io.qmp4j.core.command.QueryMigrateParameters;
-import io.qmp4j.core.command.QueryStatus;
-import io.qmp4j.core.command.Quit;
-import io.qmp4j.core.command.RunState;
+import io.qmp4j.core.qapi.MigrationParameters;
+import io.qmp4j.core.qapi.QueryMigrateParameters;
+import io.qmp4j.core.qapi.QueryStatus;
+import io.qmp4j.core.qapi.Quit;
+import io.qmp4j.core.qapi.RunState;
 import io.qmp4j.testkit.qemu.LoopbackPorts;
 import io.qmp4j.testkit.qemu.QemuProcess;
 import io.qmp4j.migration.DestinationPolicy;

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.qmp4j.core.QmpClient;
-import io.qmp4j.core.command.MigrationStatus;
-import io.qmp4j.core.command.QueryMigrate;
-import io.qmp4j.core.command.QueryStatus;
-import io.qmp4j.core.command.Quit;
-import io.qmp4j.core.command.RunState;
+import io.qmp4j.core.qapi.MigrationStatus;
+import io.qmp4j.core.qapi.QueryMigrate;
+import io.qmp4j.core.qapi.QueryStatus;
+import io.qmp4j.core.qapi.Quit;
+import io.qmp4j.core.qapi.RunState;
 import io.qmp4j.testkit.qemu.LoopbackPorts;
 import io.qmp4j.migration.AttachedJob;
 import io.qmp4j.migration.JobInfo;

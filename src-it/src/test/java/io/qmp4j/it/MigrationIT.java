@@ -7,16 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.qmp4j.core.QmpRefusedException;
-import io.qmp4j.core.command.MigrationCapability;
-import io.qmp4j.core.command.MigrationCapabilityStatus;
-import io.qmp4j.core.command.MigrationParameters;
-import io.qmp4j.core.command.QueryMemorySizeSummary;
-import io.qmp4j.core.command.QueryMigrateCapabilities;
-import io.qmp4j.core.command.QueryMigrateParameters;
-import io.qmp4j.core.command.QueryStatus;
-import io.qmp4j.core.command.RunState;
-import io.qmp4j.core.command.Stop;
-import io.qmp4j.testkit.qemu.TestGuest;
+import io.qmp4j.core.command.Migrations;
+import io.qmp4j.core.qapi.MigrationCapability;
+import io.qmp4j.core.qapi.MigrationCapabilityStatus;
+import io.qmp4j.core.qapi.MigrationParameters;
+import io.qmp4j.core.qapi.QueryMemorySizeSummary;
+import io.qmp4j.core.qapi.QueryMigrateCapabilities;
+import io.qmp4j.core.qapi.QueryMigrateParameters;
+import io.qmp4j.core.qapi.QueryStatus;
+import io.qmp4j.core.qapi.RunState;
+import io.qmp4j.core.qapi.Stop;
 import io.qmp4j.migration.AutoConverge;
 import io.qmp4j.migration.Compression;
 import io.qmp4j.migration.Migration;
@@ -32,6 +32,7 @@ import io.qmp4j.migration.dirtyrate.ConvergenceModel;
 import io.qmp4j.migration.dirtyrate.ConvergencePrediction;
 import io.qmp4j.migration.dirtyrate.DirtyRate;
 import io.qmp4j.migration.dirtyrate.DirtyRateMeter;
+import io.qmp4j.testkit.qemu.TestGuest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -104,7 +105,7 @@ class MigrationIT extends MigrationCase {
             io.qmp4j.core.QmpClient c = io.qmp4j.core.QmpClient.builder().endpoint(vm.qmp()).resources(resources).build();
             c.connect().get(10, TimeUnit.SECONDS);
             VmPair.awaitTicks(c, 1);
-            DirtyRate d = DirtyRateMeter.measure(c, Duration.ofSeconds(1), io.qmp4j.core.command.DirtyRateMeasureMode.PAGE_SAMPLING,
+            DirtyRate d = DirtyRateMeter.measure(c, Duration.ofSeconds(1), io.qmp4j.core.qapi.DirtyRateMeasureMode.PAGE_SAMPLING,
                     4096L).get(30, TimeUnit.SECONDS);
             measured[i] = d.mebibytesPerSecond();
             System.out.println("guest dirties " + rates[i] + " MiB/s: measured " + measured[i] + " MiB/s (" + d.mode() + ")");
@@ -123,7 +124,7 @@ class MigrationIT extends MigrationCase {
     @Test
     void guestFasterThanTheLinkCompletesWithTheSuspendTimeoutAsPredicted() throws Exception {
         VmPair p = pair(256, 128, 256);
-        long bandwidth = MigrationParameters.mebibytesPerSecond(48);
+        long bandwidth = Migrations.mebibytesPerSecond(48);
         DirtyRate d = DirtyRateMeter.measure(p.src, Duration.ofSeconds(1)).get(30, TimeUnit.SECONDS);
         long ram = p.src.execute(new QueryMemorySizeSummary()).get(5, TimeUnit.SECONDS).baseMemory();
         ConvergencePrediction prediction = ConvergenceModel.predict(d, ram, 128L << 20, bandwidth, Duration.ofMillis(300));
@@ -139,7 +140,7 @@ class MigrationIT extends MigrationCase {
     @Test
     void autoConvergeMakesAFastGuestConverge() throws Exception {
         VmPair p = pair(256, 64, 160);
-        long bandwidth = MigrationParameters.mebibytesPerSecond(64);
+        long bandwidth = Migrations.mebibytesPerSecond(64);
         DirtyRate d = DirtyRateMeter.measure(p.src, Duration.ofSeconds(1)).get(30, TimeUnit.SECONDS);
         ConvergencePrediction prediction = ConvergenceModel.predict(d, 256L << 20, 64L << 20, bandwidth, Duration.ofMillis(300));
         System.out.println("measured " + d.mebibytesPerSecond() + " MiB/s; prediction: " + prediction.advice());
@@ -189,7 +190,7 @@ class MigrationIT extends MigrationCase {
     @Test
     void preflightRefusesASourceThatIsRebooting() throws Exception {
         VmPair p = pair(256, 16, 4);
-        p.src.execute(new io.qmp4j.core.command.SystemReset()).get(5, TimeUnit.SECONDS);
+        p.src.execute(new io.qmp4j.core.qapi.SystemReset()).get(5, TimeUnit.SECONDS);
         PreflightException e = (PreflightException) failure(migration(p).build().start().completion());
         System.out.println("source rebooting: " + e.problems());
         assertTrue(e.problems().stream().anyMatch(s -> s.contains("may be rebooting")), e.problems().toString());
@@ -219,7 +220,7 @@ class MigrationIT extends MigrationCase {
     @ValueSource(strings = {"zlib", "zstd"})
     void multifdCompressionWithZlibAndZstd(String method) throws Exception {
         VmPair p = pair(256, 64, 32);
-        io.qmp4j.core.command.MultiFdCompression m = io.qmp4j.core.command.MultiFdCompression.of(method);
+        io.qmp4j.core.qapi.MultiFDCompression m = io.qmp4j.core.qapi.MultiFDCompression.of(method);
         MigrationResult r = migration(p).multifd(2).compression(Compression.multifd(m, 1)).build().start().completion()
                 .get(120, TimeUnit.SECONDS);
         System.out.printf("multifd %s: total %d ms, downtime %d ms, %d MiB sent%n", method, r.totalTime().toMillis(),
@@ -351,8 +352,8 @@ class MigrationIT extends MigrationCase {
     }
 
     private static void addDisk(io.qmp4j.core.QmpClient c, Path file) throws Exception {
-        c.execute(io.qmp4j.core.command.BlockdevAdd.file("d-file", file.toString())).get(5, TimeUnit.SECONDS);
-        c.execute(io.qmp4j.core.command.BlockdevAdd.qcow2("d0", "d-file")).get(5, TimeUnit.SECONDS);
+        c.execute(io.qmp4j.core.command.BlockNodes.file("d-file", file.toString())).get(5, TimeUnit.SECONDS);
+        c.execute(io.qmp4j.core.command.BlockNodes.qcow2("d0", "d-file")).get(5, TimeUnit.SECONDS);
         c.executeRaw("device_add", com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
                 .put("driver", "virtio-blk-pci").put("drive", "d0").put("id", "vdisk").put("bus", "rp0")).get(5, TimeUnit.SECONDS);
     }

@@ -19,16 +19,17 @@ import io.qmp4j.core.QmpErrorClass;
 import io.qmp4j.core.QmpState;
 import io.qmp4j.core.QmpTimeoutException;
 import io.qmp4j.core.VersionInfo;
-import io.qmp4j.core.command.AddFd;
-import io.qmp4j.core.command.CloseFd;
-import io.qmp4j.core.command.Cont;
-import io.qmp4j.core.command.QueryStatus;
-import io.qmp4j.core.command.QueryVersion;
-import io.qmp4j.core.command.RunState;
-import io.qmp4j.core.command.StatusInfo;
-import io.qmp4j.core.command.Stop;
 import io.qmp4j.core.event.EventSubscription;
 import io.qmp4j.core.event.QmpEvent;
+import io.qmp4j.core.qapi.AddFd;
+import io.qmp4j.core.qapi.AddfdInfo;
+import io.qmp4j.core.qapi.Closefd;
+import io.qmp4j.core.qapi.Cont;
+import io.qmp4j.core.qapi.QueryStatus;
+import io.qmp4j.core.qapi.QueryVersion;
+import io.qmp4j.core.qapi.RunState;
+import io.qmp4j.core.qapi.StatusInfo;
+import io.qmp4j.core.qapi.Stop;
 import io.qmp4j.testkit.qemu.Accelerator;
 import io.qmp4j.testkit.qemu.QemuProcess;
 import java.io.FileDescriptor;
@@ -66,9 +67,11 @@ class QmpClientIT extends RealQemuCase {
         Greeting g = c.connect().get(10, TimeUnit.SECONDS);
         assertTrue(g.offersOob(), "QEMU 7.2 offers oob");
         assertTrue(c.isOobEnabled());
-        VersionInfo v = c.execute(new QueryVersion()).get(5, TimeUnit.SECONDS);
-        assertEquals(g.version(), v, "query-version agrees with the greeting");
-        assertTrue(v.isAtLeast(7, 2), v.toString());
+        io.qmp4j.core.qapi.VersionInfo v = c.execute(new QueryVersion()).get(5, TimeUnit.SECONDS);
+        assertEquals(g.version().qemu().toString(), v.qemu().major() + "." + v.qemu().minor() + "." + v.qemu().micro(),
+                "query-version agrees with the greeting");
+        assertEquals(g.version().packageName(), v.package_());
+        assertTrue(g.version().isAtLeast(7, 2), v.toString());
         StatusInfo s = c.execute(new QueryStatus()).get(5, TimeUnit.SECONDS);
         assertEquals(RunState.PRELAUNCH, s.status(), "started with -S");
         assertFalse(s.running());
@@ -133,11 +136,11 @@ class QmpClientIT extends RealQemuCase {
             FileDescriptor fd = pipe.source().getFileDescriptor();
             c.sendFd("pipe0", fd).get(5, TimeUnit.SECONDS);
             // closefd succeeds only for a descriptor QEMU holds under that name.
-            c.execute(new CloseFd("pipe0")).get(5, TimeUnit.SECONDS);
-            QmpCommandException gone = (QmpCommandException) failure(c.execute(new CloseFd("pipe0")), 5);
+            c.execute(new Closefd("pipe0")).get(5, TimeUnit.SECONDS);
+            QmpCommandException gone = (QmpCommandException) failure(c.execute(new Closefd("pipe0")), 5);
             assertEquals(QmpErrorClass.GENERIC_ERROR, gone.errorClass());
 
-            AddFd.Result added = c.addFd(new AddFd(null, "qmp4j-it"), fd).get(5, TimeUnit.SECONDS);
+            AddfdInfo added = c.addFd(new AddFd(null, "qmp4j-it"), fd).get(5, TimeUnit.SECONDS);
             JsonNode sets = c.executeRaw("query-fdsets", null).get(5, TimeUnit.SECONDS);
             assertTrue(sets.toString().contains("\"opaque\":\"qmp4j-it\""), sets.toString());
             assertTrue(sets.toString().contains("\"fdset-id\":" + added.fdsetId()), sets.toString());
@@ -253,7 +256,7 @@ class QmpClientIT extends RealQemuCase {
         QmpClient c = connect(qemu);
         try (EventSubscription s = c.events().subscribe(Set.of("SHUTDOWN"))) {
             // The reply, or the connection closing, completes it: QEMU 7.2 may exit before it flushes.
-            c.execute(new io.qmp4j.core.command.Quit()).get(5, TimeUnit.SECONDS);
+            c.execute(new io.qmp4j.core.qapi.Quit()).get(5, TimeUnit.SECONDS);
             // Likewise the SHUTDOWN event: delivered when QEMU wrote it before exiting (most runs),
             // else the subscription ends with the session (seen once in ~20 runs under load).
             try {

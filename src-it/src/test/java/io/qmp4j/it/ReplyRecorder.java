@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * query is also sent raw, and the raw reply is stored by QEMU version and command name. Written
  * to {@code target/recorded-replies-VERSION.json} (e.g. {@code 7.2}, {@code 10.0}), and into the
  * directory in the system property {@code qmp4j.record} when set. qmp-core keeps copies as the
- * test resources {@code io/qmp4j/core/command/qemu-VERSION-replies.json} for its JSON round-trip
+ * test resources {@code io/qmp4j/core/qapi/qemu-VERSION-replies.json} for its JSON round-trip
  * tests.
  */
 final class ReplyRecorder {
@@ -33,7 +33,7 @@ final class ReplyRecorder {
 
     /** Sends the command raw, records the reply, then runs it typed and returns the typed result. */
     <R> R record(QmpClient client, QmpCommand<R> command) throws Exception {
-        ObjectNode args = M.valueToTree(command.arguments());
+        ObjectNode args = command.arguments() == null ? null : M.valueToTree(command.arguments());
         JsonNode raw = client.executeRaw(command.commandName(), args == null || args.isEmpty() ? null : args)
                 .get(20, TimeUnit.SECONDS);
         ObjectNode entry = M.createObjectNode();

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.qmp4j.core.QmpClient;
-import io.qmp4j.core.command.MigrateCancel;
-import io.qmp4j.core.command.QueryMigrateParameters;
-import io.qmp4j.core.command.QueryStatus;
-import io.qmp4j.core.command.RunState;
-import io.qmp4j.core.command.Stop;
+import io.qmp4j.core.qapi.MigrateCancel;
+import io.qmp4j.core.qapi.QueryMigrateParameters;
+import io.qmp4j.core.qapi.QueryStatus;
+import io.qmp4j.core.qapi.RunState;
+import io.qmp4j.core.qapi.Stop;
 import io.qmp4j.testkit.qemu.LoopbackPorts;
 import io.qmp4j.migration.FailureKind;
 import io.qmp4j.migration.Migration;
@@ -72,8 +72,8 @@ class SafetyIT extends MigrationCase {
                 p.destinationMonitor2().toString(), "--uri", uri, "--json"));
         int samples = 0;
         while (!run.isDone()) {
-            if (p.src.execute(new io.qmp4j.core.command.QueryMigrate()).get(5, TimeUnit.SECONDS).status()
-                    == io.qmp4j.core.command.MigrationStatus.ACTIVE) {
+            if (p.src.execute(new io.qmp4j.core.qapi.QueryMigrate()).get(5, TimeUnit.SECONDS).status()
+                    == io.qmp4j.core.qapi.MigrationStatus.ACTIVE) {
                 var params = p.src.execute(new QueryMigrateParameters()).get(5, TimeUnit.SECONDS);
                 assertEquals(24L << 20, params.maxBandwidth(), "the user's bandwidth while the migration runs");
                 assertEquals(500L, params.downtimeLimit(), "the user's downtime limit while the migration runs");

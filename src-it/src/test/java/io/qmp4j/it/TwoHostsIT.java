@@ -350,8 +350,8 @@ class TwoHostsIT extends MigrationCase {
         System.out.println("post-copy, link not back in time: " + e.getMessage());
         assertEquals(FailureKind.POSTCOPY_PAUSED, e.result().failure().orElseThrow());
         assertTrue(e.result().notUndone().get(0).contains("paused in post-copy"), e.result().notUndone().toString());
-        assertEquals("postcopy-paused", p.src.execute(new io.qmp4j.core.command.QueryMigrate()).get(5, TimeUnit.SECONDS)
-                .status().qapiName());
+        assertEquals("postcopy-paused", p.src.execute(new io.qmp4j.core.qapi.QueryMigrate()).get(5, TimeUnit.SECONDS)
+                .status().value());
         hosts.migrationLink(true);
         AttachedJob job = Migration.attach(p.src, p.dst).get(30, TimeUnit.SECONDS);
         assertTrue(job.found(), "the job is found from its records");
@@ -372,8 +372,8 @@ class TwoHostsIT extends MigrationCase {
     private static void awaitDestinationInPostcopy(MigrationHandle h, VmPair p) throws Exception {
         awaitPhase(h, MigrationProgress.Phase.POSTCOPY, 60);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline && p.dst.execute(new io.qmp4j.core.command.QueryMigrate()).get(5, TimeUnit.SECONDS)
-                .status() != io.qmp4j.core.command.MigrationStatus.POSTCOPY_ACTIVE) {
+        while (System.nanoTime() < deadline && p.dst.execute(new io.qmp4j.core.qapi.QueryMigrate()).get(5, TimeUnit.SECONDS)
+                .status() != io.qmp4j.core.qapi.MigrationStatus.POSTCOPY_ACTIVE) {
             Thread.sleep(20);
         }
     }

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.qmp4j.core.command.Quit;
-import io.qmp4j.core.command.RunState;
+import io.qmp4j.core.qapi.Quit;
+import io.qmp4j.core.qapi.RunState;
 import io.qmp4j.core.schema.QmpSchema;
 import io.qmp4j.migration.Compression;
 import io.qmp4j.migration.DiskCopy;
@@ -144,7 +144,7 @@ class UpgradeIT extends MigrationCase {
         System.out.println("legacy compression on 10.0: " + e.problems());
         assertTrue(e.problems().stream().anyMatch(s -> s.contains("'compress'") && s.contains("Compression.multifd")),
                 e.problems().toString());
-        assertEquals(RunState.INMIGRATE, p.dst.execute(new io.qmp4j.core.command.QueryStatus()).get(5, TimeUnit.SECONDS).status());
+        assertEquals(RunState.INMIGRATE, p.dst.execute(new io.qmp4j.core.qapi.QueryStatus()).get(5, TimeUnit.SECONDS).status());
         assertEquals(before, settings(p.dst), "nothing was changed");
     }
 }

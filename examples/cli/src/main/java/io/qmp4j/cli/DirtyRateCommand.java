@@ -1,9 +1,9 @@
 package io.qmp4j.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.qmp4j.core.command.DirtyRateMeasureMode;
-import io.qmp4j.core.command.QueryMemorySizeSummary;
-import io.qmp4j.core.command.QueryMigrateParameters;
+import io.qmp4j.core.qapi.DirtyRateMeasureMode;
+import io.qmp4j.core.qapi.QueryMemorySizeSummary;
+import io.qmp4j.core.qapi.QueryMigrateParameters;
 import io.qmp4j.migration.dirtyrate.ConvergenceModel;
 import io.qmp4j.migration.dirtyrate.ConvergencePrediction;
 import io.qmp4j.migration.dirtyrate.DirtyRate;
@@ -47,7 +47,7 @@ final class DirtyRateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         DirtyRateMeasureMode m = DirtyRateMeasureMode.of(mode);
-        if (m == DirtyRateMeasureMode.UNKNOWN) {
+        if (!m.isKnown()) {
             throw new IllegalArgumentException("--mode " + mode + ": expected page-sampling, dirty-ring or dirty-bitmap");
         }
         try (Common.Session s = new Common.Session(monitor)) {
@@ -59,7 +59,7 @@ final class DirtyRateCommand implements Callable<Integer> {
             ConvergencePrediction p = ConvergenceModel.predict(rate, ram, ram, bw, Duration.ofMillis(dt));
             if (json) {
                 ObjectNode o = Common.JSON.createObjectNode();
-                o.put("dirty-rate-mib-per-s", rate.mebibytesPerSecond()).put("mode", rate.mode().qapiName())
+                o.put("dirty-rate-mib-per-s", rate.mebibytesPerSecond()).put("mode", rate.mode().value())
                         .put("calc-time-s", calcTime).put("ram-bytes", ram).put("bandwidth-bytes-per-s", bw).put("downtime-limit-ms", dt);
                 o.set("vcpu-dirty-rate", Common.JSON.valueToTree(rate.perVcpu()));
                 ObjectNode pr = o.putObject("prediction");

@@ -1,8 +1,8 @@
 package io.qmp4j.cli;
 
-import io.qmp4j.core.command.BlockInfo;
+import io.qmp4j.core.qapi.BlockInfo;
 import io.qmp4j.migration.Disk;
-import io.qmp4j.core.command.QueryBlock;
+import io.qmp4j.core.qapi.QueryBlock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package io.qmp4j.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qmp4j.core.QmpClient;
-import io.qmp4j.core.command.MigrationInfo;
+import io.qmp4j.core.qapi.MigrationInfo;
 import io.qmp4j.migration.AttachedJob;
 import io.qmp4j.migration.JobInfo;
 import io.qmp4j.migration.Migration;

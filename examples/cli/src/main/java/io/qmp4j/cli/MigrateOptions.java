@@ -1,6 +1,6 @@
 package io.qmp4j.cli;
 
-import io.qmp4j.core.command.MultiFdCompression;
+import io.qmp4j.core.qapi.MultiFDCompression;
 import io.qmp4j.migration.AutoConverge;
 import io.qmp4j.migration.Compression;
 import io.qmp4j.migration.CpuIsolation;
@@ -206,8 +206,8 @@ final class MigrateOptions {
         if (compressed) {
             int level = compLevel != null ? compLevel : 1;
             if (parallel) {
-                MultiFdCompression m = MultiFdCompression.of(compMethod == null ? "zlib" : compMethod);
-                if (m != MultiFdCompression.ZLIB && m != MultiFdCompression.ZSTD) {
+                MultiFDCompression m = MultiFDCompression.of(compMethod == null ? "zlib" : compMethod);
+                if (m != MultiFDCompression.ZLIB && m != MultiFDCompression.ZSTD) {
                     throw new IllegalArgumentException("--comp-method " + compMethod + ": expected zlib or zstd");
                 }
                 b.compression(Compression.multifd(m, level));
@@ -265,7 +265,7 @@ final class MigrateOptions {
             if (!uri.startsWith("tcp:")) {
                 throw new IllegalArgumentException("--disks-port needs a tcp: --uri (for unix: give --disks-uri unix:PATH)");
             }
-            c = c.nbd(MigrationUri.tcp(u.socketAddress().host(), disksPort));
+            c = c.nbd(MigrationUri.tcp(u.host().orElseThrow(), disksPort));
         }
         if (copyStorageSpeed != null) {
             c = c.mirrorSpeed(copyStorageSpeed << 20);

@@ -4,10 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qmp4j.core.QmpUnsupportedException;
-import io.qmp4j.core.command.MigrateCancel;
-import io.qmp4j.core.command.MigrateSetParameters;
-import io.qmp4j.core.command.MigrationParameters;
-import io.qmp4j.core.command.QueryMigrateParameters;
+import io.qmp4j.core.command.Migrations;
+import io.qmp4j.core.qapi.MigrateCancel;
+import io.qmp4j.core.qapi.MigrateSetParameters;
+import io.qmp4j.core.qapi.MigrationParameters;
+import io.qmp4j.core.qapi.QueryMigrateParameters;
 import io.qmp4j.core.schema.QmpSchema;
 import io.qmp4j.core.schema.SchemaType;
 import java.util.Iterator;
@@ -42,7 +43,7 @@ final class ParameterCommands {
                 throw new IllegalArgumentException("downtime " + ms + " ms is not positive");
             }
             try (Common.Session s = new Common.Session(monitor)) {
-                Common.get(s.client.execute(new MigrateSetParameters(MigrationParameters.builder().downtimeLimit(ms).build())));
+                Common.get(s.client.execute(Migrations.set(MigrateSetParameters.builder().downtimeLimit(ms).build())));
                 return 0;
             }
         }
@@ -78,10 +79,10 @@ final class ParameterCommands {
             if (mib <= 0) {
                 throw new IllegalArgumentException("bandwidth " + mib + " MiB/s is not positive");
             }
-            long bytes = MigrationParameters.mebibytesPerSecond(mib);
-            MigrationParameters.Builder b = MigrationParameters.builder();
+            long bytes = Migrations.mebibytesPerSecond(mib);
+            MigrateSetParameters.Builder b = MigrateSetParameters.builder();
             try (Common.Session s = new Common.Session(monitor)) {
-                Common.get(s.client.execute(new MigrateSetParameters((postcopy ? b.maxPostcopyBandwidth(bytes) : b.maxBandwidth(bytes)).build())));
+                Common.get(s.client.execute(Migrations.set((postcopy ? b.maxPostcopyBandwidth(bytes) : b.maxBandwidth(bytes)).build())));
                 return 0;
             }
         }
@@ -123,7 +124,7 @@ final class ParameterCommands {
             }
             try (Common.Session s = new Common.Session(monitor)) {
                 if (size != null) {
-                    Common.get(s.client.execute(new MigrateSetParameters(MigrationParameters.builder().xbzrleCacheSize(size).build())));
+                    Common.get(s.client.execute(Migrations.set(MigrateSetParameters.builder().xbzrleCacheSize(size).build())));
                 }
                 spec.commandLine().getOut().println(Common.get(s.client.execute(new QueryMigrateParameters())).xbzrleCacheSize());
                 return 0;

@@ -1,10 +1,11 @@
 package io.qmp4j.cli;
 
-import io.qmp4j.core.command.MigrateStartPostcopy;
-import io.qmp4j.core.command.MigrationCapabilityStatus;
-import io.qmp4j.core.command.MigrationStatus;
-import io.qmp4j.core.command.QueryMigrate;
-import io.qmp4j.core.command.QueryMigrateCapabilities;
+import io.qmp4j.core.qapi.MigrateStartPostcopy;
+import io.qmp4j.core.qapi.MigrationCapability;
+import io.qmp4j.core.qapi.MigrationCapabilityStatus;
+import io.qmp4j.core.qapi.MigrationStatus;
+import io.qmp4j.core.qapi.QueryMigrate;
+import io.qmp4j.core.qapi.QueryMigrateCapabilities;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -31,7 +32,7 @@ final class PostcopyCommand implements Callable<Integer> {
                 return refuse("no pre-copy migration runs on " + monitor.qmp + " (its status is '" + status + "')");
             }
             List<MigrationCapabilityStatus> caps = Common.get(s.client.execute(new QueryMigrateCapabilities()));
-            boolean enabled = caps.stream().anyMatch(c -> c.capabilityName().equals("postcopy-ram") && c.state());
+            boolean enabled = caps.stream().anyMatch(c -> c.capability() == MigrationCapability.POSTCOPY_RAM && c.state());
             if (!enabled) {
                 return refuse("post-copy is not enabled in this migration: start it with 'qmp4j migrate --postcopy'");
             }

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.qmp4j.core.QmpClient;
 import io.qmp4j.core.QmpEndpoint;
 import io.qmp4j.core.QmpResources;
-import io.qmp4j.core.command.MultiFdCompression;
+import io.qmp4j.core.qapi.MultiFDCompression;
 import io.qmp4j.migration.Compression;
 import io.qmp4j.migration.Migration;
 import io.qmp4j.migration.MigrationPlan;
@@ -69,7 +69,7 @@ class MigrateOptionsTest {
         MigrationPlan p = plan("--source", "unix:/s", "--dest", "unix:/d", "--uri", "unix:/m", "--parallel",
                 "--parallel-connections", "4", "--compressed", "--comp-method", "zstd", "--comp-level", "3");
         assertEquals(4, p.multifdChannels());
-        assertEquals(Compression.multifd(MultiFdCompression.ZSTD, 3), p.compression().orElseThrow());
+        assertEquals(Compression.multifd(MultiFDCompression.ZSTD, 3), p.compression().orElseThrow());
         MigrationPlan legacy = plan("--source", "unix:/s", "--dest", "unix:/d", "--uri", "unix:/m", "--compressed",
                 "--comp-threads", "4", "--decomp-threads", "3");
         Compression.Legacy l = (Compression.Legacy) legacy.compression().orElseThrow();

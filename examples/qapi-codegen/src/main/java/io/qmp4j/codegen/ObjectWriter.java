@@ -114,6 +114,7 @@ final class ObjectWriter {
         o.line("        this(" + String.join(", ", args) + ");");
         o.line("    }");
         o.blank();
+        requiredOnly(o, s, fields);
         decode(o, s, fields);
         encode(o, s, fields);
         if (fields.stream().filter(f -> !f.m().required()).count() > 3) {
@@ -121,6 +122,27 @@ final class ObjectWriter {
         }
         o.line("}");
         return o.toString();
+    }
+
+    /** A constructor of the members every version requires, when a plain record also has optional ones. */
+    private static void requiredOnly(Src o, Spec s, List<Field> fields) {
+        if (s.boxed() != null || s.discriminator() != null || fields.stream().allMatch(f -> f.m().required())) {
+            return;
+        }
+        List<String> params = new ArrayList<>();
+        List<String> args = new ArrayList<>();
+        for (Field f : fields) {
+            if (f.m().required()) {
+                params.add(f.type() + " " + f.name());
+            }
+            args.add(f.m().required() ? f.name() : "null");
+        }
+        args.add("Map.of()");
+        o.line("    /** With the members every version requires; the optional ones absent. */");
+        o.line("    public " + s.javaName() + "(" + String.join(", ", params) + ") {");
+        o.line("        this(" + String.join(", ", args) + ");");
+        o.line("    }");
+        o.blank();
     }
 
     private List<Field> fields(Spec s) {

@@ -1,7 +1,7 @@
 package io.qmp4j.examples;
 
 import io.qmp4j.core.QmpClient;
-import io.qmp4j.core.command.QueryStatus;
+import io.qmp4j.core.qapi.QueryStatus;
 import io.qmp4j.testkit.qemu.Accelerator;
 import io.qmp4j.testkit.qemu.HostTools;
 import io.qmp4j.testkit.qemu.TestGuest;

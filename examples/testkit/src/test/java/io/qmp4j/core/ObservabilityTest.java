@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.qmp4j.core.command.QueryStatus;
+import io.qmp4j.core.qapi.QueryStatus;
 import io.qmp4j.core.event.EventSubscription;
 import io.qmp4j.core.event.OverflowPolicy;
 import io.qmp4j.core.event.QmpEvent;
@@ -109,7 +109,7 @@ class ObservabilityTest {
         QmpClient c = QmpClient.builder().endpoint(server.endpoint()).resources(resources).listener(broken).schemaCheck(false).build();
         c.connect().get(5, TimeUnit.SECONDS);
         server.on("query-status", (cmd, conn) -> conn.reply(cmd, "{\"status\": \"running\", \"running\": true}"));
-        assertEquals("running", c.execute(new QueryStatus()).get(5, TimeUnit.SECONDS).status().qapiName(),
+        assertEquals("running", c.execute(new QueryStatus()).get(5, TimeUnit.SECONDS).status().value(),
                 "the command completes with its reply all the same");
         c.close();
         assertTrue(heard.stream().noneMatch(s -> s.startsWith("command")), "the client's own listener replaces the resources' one");

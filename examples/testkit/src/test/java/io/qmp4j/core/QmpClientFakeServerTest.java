@@ -8,12 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import io.qmp4j.core.command.AddFd;
-import io.qmp4j.core.command.QueryStatus;
-import io.qmp4j.core.command.Stop;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.qmp4j.core.command.Migrations;
 import io.qmp4j.core.event.EventSubscription;
 import io.qmp4j.core.event.OverflowPolicy;
 import io.qmp4j.core.event.QmpEvent;
+import io.qmp4j.core.qapi.AddFd;
+import io.qmp4j.core.qapi.MigrateSetParameters;
+import io.qmp4j.core.qapi.QueryStatus;
+import io.qmp4j.core.qapi.Stop;
 import io.qmp4j.testkit.FakeQmpServer;
 import io.qmp4j.testkit.FakeQmpServer.ReceivedCommand;
 import java.io.FileInputStream;
@@ -565,8 +568,8 @@ class QmpClientFakeServerTest {
         clients.add(c);
         c.connect().get(5, TimeUnit.SECONDS);
         server.takeCommand(T);
-        QmpUnsupportedException e = (QmpUnsupportedException) failure(c.execute(new io.qmp4j.core.command.MigrateSetParameters(
-                io.qmp4j.core.command.MigrationParameters.builder().downtimeLimit(100).compressMethod("zstd").build())));
+        QmpUnsupportedException e = (QmpUnsupportedException) failure(c.execute(Migrations.set(
+                MigrateSetParameters.builder().downtimeLimit(100).extra("compress-method", TextNode.valueOf("zstd")).build())));
         assertTrue(e.getMessage().startsWith("migrate-set-parameters: parameter 'compress-method' is not supported by this QEMU (7.2.22); "
                 + "it supports: announce-initial,"), e.getMessage());
         assertEquals("migrate-set-parameters", e.command());
@@ -603,8 +606,8 @@ class QmpClientFakeServerTest {
         QmpClient c = client(QmpClient.builder().schemaCheck(false));
         c.connect().get(5, TimeUnit.SECONDS);
         server.takeCommand(T);
-        c.execute(new io.qmp4j.core.command.MigrateSetParameters(
-                io.qmp4j.core.command.MigrationParameters.builder().compressMethod("zstd").build())).get(5, TimeUnit.SECONDS);
+        c.execute(Migrations.set(
+                MigrateSetParameters.builder().extra("compress-method", TextNode.valueOf("zstd")).build())).get(5, TimeUnit.SECONDS);
         assertEquals("migrate-set-parameters", server.takeCommand(T).name());
         c.executeRaw("x-anything", null).get(5, TimeUnit.SECONDS);
         assertEquals("x-anything", server.takeCommand(T).name());

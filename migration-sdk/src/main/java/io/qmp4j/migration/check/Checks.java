@@ -4,16 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.qmp4j.core.QmpClient;
 import io.qmp4j.core.QmpCommand;
-import io.qmp4j.core.command.BlockInfo;
-import io.qmp4j.core.command.CpuInfoFast;
-import io.qmp4j.core.command.MigrationInfo;
-import io.qmp4j.core.command.QueryBlock;
-import io.qmp4j.core.command.QueryCpusFast;
-import io.qmp4j.core.command.QueryMemorySizeSummary;
-import io.qmp4j.core.command.QueryMigrate;
-import io.qmp4j.core.command.QueryStatus;
-import io.qmp4j.core.command.RunState;
 import io.qmp4j.core.event.QmpEvent;
+import io.qmp4j.core.qapi.BlockInfo;
+import io.qmp4j.core.qapi.CpuInfoFast;
+import io.qmp4j.core.qapi.MigrationInfo;
+import io.qmp4j.core.qapi.MigrationStatus;
+import io.qmp4j.core.qapi.QueryBlock;
+import io.qmp4j.core.qapi.QueryCpusFast;
+import io.qmp4j.core.qapi.QueryMemorySizeSummary;
+import io.qmp4j.core.qapi.QueryMigrate;
+import io.qmp4j.core.qapi.QueryStatus;
+import io.qmp4j.core.qapi.RunState;
 import io.qmp4j.migration.Storage;
 import io.qmp4j.migration.TlsCredentials;
 import java.time.Duration;
@@ -69,8 +70,8 @@ public final class Checks {
                         + " command line plus '-incoming defer'");
             }
             MigrationInfo m = ctx.query(ctx.destination(), new QueryMigrate());
-            if (m.statusName() != null && !"none".equals(m.statusName())) {
-                return List.of("the destination already has a migration in state '" + m.statusName() + "': start a new destination QEMU");
+            if (m.status() != null && m.status() != MigrationStatus.NONE) {
+                return List.of("the destination already has a migration in state '" + m.status() + "': start a new destination QEMU");
             }
             return List.of();
         });
@@ -169,7 +170,7 @@ public final class Checks {
                 return List.of();
             }
             TlsCredentials t = ctx.tls().get();
-            String host = t.hostname().orElseGet(() -> ctx.uri().socketAddress().host());
+            String host = t.hostname().orElseGet(() -> ctx.uri().host().orElse(null));
             return t.check(host, DiskSelection.isLocal(ctx.source().endpoint()) && DiskSelection.isLocal(ctx.destination().endpoint()));
         });
     }

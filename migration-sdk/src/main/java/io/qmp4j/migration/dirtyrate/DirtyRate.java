@@ -1,6 +1,6 @@
 package io.qmp4j.migration.dirtyrate;
 
-import io.qmp4j.core.command.DirtyRateMeasureMode;
+import io.qmp4j.core.qapi.DirtyRateMeasureMode;
 import java.time.Duration;
 import java.util.List;
 

@@ -1,13 +1,13 @@
 package io.qmp4j.migration.dirtyrate;
 
 import io.qmp4j.core.QmpClient;
-import io.qmp4j.core.command.CalcDirtyRate;
-import io.qmp4j.core.command.DirtyRateInfo;
-import io.qmp4j.core.command.DirtyRateMeasureMode;
-import io.qmp4j.core.command.DirtyRateStatus;
-import io.qmp4j.core.command.KvmInfo;
-import io.qmp4j.core.command.QueryDirtyRate;
-import io.qmp4j.core.command.QueryKvm;
+import io.qmp4j.core.qapi.CalcDirtyRate;
+import io.qmp4j.core.qapi.DirtyRateInfo;
+import io.qmp4j.core.qapi.DirtyRateMeasureMode;
+import io.qmp4j.core.qapi.DirtyRateStatus;
+import io.qmp4j.core.qapi.KvmInfo;
+import io.qmp4j.core.qapi.QueryDirtyRate;
+import io.qmp4j.core.qapi.QueryKvm;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,9 +59,6 @@ public final class DirtyRateMeter {
         if (seconds < 1 || seconds > 60 || calcTime.toMillis() % 1000 != 0) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("calc-time " + calcTime + " must be whole seconds in 1..60"));
         }
-        if (mode == DirtyRateMeasureMode.UNKNOWN) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException("UNKNOWN is not a mode"));
-        }
         if (samplePages != null && mode != DirtyRateMeasureMode.PAGE_SAMPLING) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("sample-pages applies to page-sampling only"));
         }
@@ -72,8 +69,8 @@ public final class DirtyRateMeter {
                 throw new CompletionException(new IllegalArgumentException("dirty-rate mode " + mode + " needs KVM, and this VM"
                         + " runs under TCG (QEMU 7.2 crashes measuring it): use page-sampling"));
             }
-            CalcDirtyRate cmd = new CalcDirtyRate(seconds, samplePages,
-                    mode == DirtyRateMeasureMode.PAGE_SAMPLING ? null : mode.qapiName());
+            CalcDirtyRate cmd = new CalcDirtyRate(seconds, null, samplePages,
+                    mode == DirtyRateMeasureMode.PAGE_SAMPLING ? null : mode);
             return client.execute(cmd);
         }).thenCompose(x -> poll(client, calcTime, System.nanoTime() + calcTime.plusSeconds(10).toNanos()));
     }
@@ -88,7 +85,7 @@ public final class DirtyRateMeter {
                     }
                     if (System.nanoTime() > deadline) {
                         return CompletableFuture.failedFuture(new IllegalStateException(
-                                "dirty rate not measured within " + calcTime.plusSeconds(10) + " (status " + info.statusName() + ")"));
+                                "dirty rate not measured within " + calcTime.plusSeconds(10) + " (status " + info.status() + ")"));
                     }
                     return poll(client, calcTime, deadline);
                 });

@@ -1,6 +1,6 @@
 package io.qmp4j.migration.evacuation;
 
-import io.qmp4j.core.command.QueryMemorySizeSummary;
+import io.qmp4j.core.qapi.QueryMemorySizeSummary;
 import io.qmp4j.migration.dirtyrate.DirtyRateMeter;
 import java.time.Duration;
 import java.util.ArrayList;

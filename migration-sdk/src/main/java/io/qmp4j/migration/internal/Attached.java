@@ -1,14 +1,14 @@
 package io.qmp4j.migration.internal;
 
-import io.qmp4j.core.command.Cont;
-import io.qmp4j.core.command.MigrateCancel;
-import io.qmp4j.core.command.MigrationInfo;
-import io.qmp4j.core.command.MigrationStatus;
-import io.qmp4j.core.command.ObjectDel;
-import io.qmp4j.core.command.QueryMigrate;
-import io.qmp4j.core.command.QueryStatus;
-import io.qmp4j.core.command.Quit;
-import io.qmp4j.core.command.RunState;
+import io.qmp4j.core.qapi.Cont;
+import io.qmp4j.core.qapi.MigrateCancel;
+import io.qmp4j.core.qapi.MigrationInfo;
+import io.qmp4j.core.qapi.MigrationStatus;
+import io.qmp4j.core.qapi.ObjectDel;
+import io.qmp4j.core.qapi.QueryMigrate;
+import io.qmp4j.core.qapi.QueryStatus;
+import io.qmp4j.core.qapi.Quit;
+import io.qmp4j.core.qapi.RunState;
 import io.qmp4j.migration.AttachedJob;
 import io.qmp4j.migration.FailureKind;
 import io.qmp4j.migration.JobInfo;
@@ -16,7 +16,7 @@ import io.qmp4j.migration.MigrationLimits;
 import io.qmp4j.migration.MigrationResult;
 import io.qmp4j.migration.MigrationUri;
 import io.qmp4j.migration.MigrationResult.Outcome;
-import io.qmp4j.core.command.MigrationParameters;
+import io.qmp4j.core.qapi.MigrationParameters;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,7 +62,7 @@ final class Attached implements AttachedJob {
     @Override
     public CompletableFuture<MigrationResult> finish() {
         return async(() -> {
-            MigrationStatus s = qmp.call(Side.SOURCE, new QueryMigrate()).status();
+            MigrationStatus s = qmp.migrationStatus(Side.SOURCE);
             if (s != MigrationStatus.COMPLETED) {
                 throw new IllegalStateException("QEMU has not completed the migration of job " + info.job() + " (the source's status"
                         + " is '" + s + "'): abort it instead" + (Recovery.ACTIVE.contains(s) ? ", or wait until it completes" : ""));
@@ -74,7 +74,7 @@ final class Attached implements AttachedJob {
     @Override
     public CompletableFuture<MigrationResult> abort() {
         return async(() -> {
-            MigrationStatus s = qmp.call(Side.SOURCE, new QueryMigrate()).status();
+            MigrationStatus s = qmp.migrationStatus(Side.SOURCE);
             if (s == MigrationStatus.COMPLETED) {
                 done.add("QEMU had completed the migration, which cannot be undone without losing the VM: finished it instead");
                 return finishCompleted();
@@ -103,8 +103,8 @@ final class Attached implements AttachedJob {
     @Override
     public CompletableFuture<MigrationResult> resumePostcopy(MigrationUri uri, Duration linkWait) {
         return async(() -> {
-            MigrationStatus s = qmp.call(Side.SOURCE, new QueryMigrate()).status();
-            boolean postcopy = s.qapiName() != null && s.qapiName().startsWith("postcopy-");
+            MigrationStatus s = qmp.migrationStatus(Side.SOURCE);
+            boolean postcopy = s.value().startsWith("postcopy-");
             if (!postcopy && s != MigrationStatus.COMPLETED) {
                 throw new IllegalStateException("the migration of job " + info.job() + " is not in post-copy (the source's status is '"
                         + s + "'): nothing to resume");
@@ -140,7 +140,7 @@ final class Attached implements AttachedJob {
         QemuUndoer undoer = new QemuUndoer(qmp);
         if (qmp.alive(Side.DESTINATION)) {
             report(j.undo(u -> u.action() == Undo.Action.NBD_SERVER_STOP, undoer));
-            RunState r = qmp.call(Side.DESTINATION, new QueryStatus()).status();
+            RunState r = qmp.runState(Side.DESTINATION);
             if (r != RunState.RUNNING && dst.map(JobRecord::resumeDestination).orElse(false)) {
                 qmp.call(Side.DESTINATION, new Cont());
                 done.add("resumed the VM on the destination (it was " + r + ")");
@@ -157,7 +157,7 @@ final class Attached implements AttachedJob {
             return;
         }
         qmp.call(Side.SOURCE, new MigrateCancel());
-        done.add("cancelled the migration on the source (migrate_cancel; it was " + s.qapiName() + ")");
+        done.add("cancelled the migration on the source (migrate_cancel; it was " + s.value() + ")");
         if (Recovery.awaitEnd(qmp).isEmpty()) {
             failed.add("the source's migration did not end within " + qmp.step() + " of migrate_cancel");
         }

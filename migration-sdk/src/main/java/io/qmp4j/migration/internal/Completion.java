@@ -1,11 +1,11 @@
 package io.qmp4j.migration.internal;
 
-import io.qmp4j.core.command.Cont;
-import io.qmp4j.core.command.MigrationInfo;
-import io.qmp4j.core.command.MigrationStatus;
-import io.qmp4j.core.command.QueryMigrate;
-import io.qmp4j.core.command.QueryStatus;
-import io.qmp4j.core.command.RunState;
+import io.qmp4j.core.qapi.Cont;
+import io.qmp4j.core.qapi.MigrationInfo;
+import io.qmp4j.core.qapi.MigrationStatus;
+import io.qmp4j.core.qapi.QueryMigrate;
+import io.qmp4j.core.qapi.QueryStatus;
+import io.qmp4j.core.qapi.RunState;
 import io.qmp4j.migration.FailureKind;
 import io.qmp4j.migration.MigrationProgress.Phase;
 import java.time.Duration;
@@ -52,7 +52,7 @@ final class Completion {
         ctx.phase(Phase.SWITCHOVER);
         Optional<MigrationStatus> loaded = Waits.until(qmp.client(Side.DESTINATION), Set.of("MIGRATION"), qmp.step(),
                 Duration.ofMillis(20), () -> {
-                    MigrationStatus s = qmp.call(Side.DESTINATION, new QueryMigrate()).status();
+                    MigrationStatus s = qmp.migrationStatus(Side.DESTINATION);
                     return s == MigrationStatus.COMPLETED ? Optional.of(s) : Optional.empty();
                 });
         if (loaded.isEmpty()) {
@@ -63,7 +63,7 @@ final class Completion {
         List<String> failed = new ArrayList<>();
         // The NBD server first: the destination takes its disks over when it resumes.
         add(ctx.journal.undo(u -> u.action() == Undo.Action.NBD_SERVER_STOP, ctx.undoer), done, failed);
-        RunState dst = qmp.call(Side.DESTINATION, new QueryStatus()).status();
+        RunState dst = qmp.runState(Side.DESTINATION);
         if (dst != RunState.RUNNING && resume) {
             // The run state travels in the stream: after the suspend action (or with a destination
             // started with -S) it arrives paused; the VM was running, so resume it.

@@ -2,8 +2,8 @@ package io.qmp4j.migration.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.qmp4j.core.QmpEndpoint;
-import io.qmp4j.core.command.CpuInfoFast;
-import io.qmp4j.core.command.QueryCpusFast;
+import io.qmp4j.core.qapi.CpuInfoFast;
+import io.qmp4j.core.qapi.QueryCpusFast;
 import io.qmp4j.migration.CpuIsolation;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.qmp4j.migration.internal;
 
-import io.qmp4j.core.command.MigrationInfo;
-import io.qmp4j.core.command.MigrationStatus;
-import io.qmp4j.core.command.QueryMigrate;
+import io.qmp4j.core.qapi.MigrationInfo;
+import io.qmp4j.core.qapi.MigrationStatus;
+import io.qmp4j.core.qapi.QueryMigrate;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,7 +69,7 @@ final class Diagnosis {
             while (true) {
                 MigrationInfo d = ctx.qmp.call(Side.DESTINATION, new QueryMigrate());
                 if (d.status() == MigrationStatus.FAILED || d.status() == MigrationStatus.COMPLETED || System.nanoTime() > deadline) {
-                    log.debug("the destination's incoming migration is {}", d.statusName());
+                    log.debug("the destination's incoming migration is {}", d.status());
                     return d;
                 }
                 Thread.sleep(50);

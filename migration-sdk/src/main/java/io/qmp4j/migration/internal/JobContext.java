@@ -1,6 +1,6 @@
 package io.qmp4j.migration.internal;
 
-import io.qmp4j.core.command.MigrationStatus;
+import io.qmp4j.core.qapi.MigrationStatus;
 import io.qmp4j.migration.DiskCopy;
 import io.qmp4j.migration.MigrationPlan;
 import io.qmp4j.migration.MigrationProgress.Phase;

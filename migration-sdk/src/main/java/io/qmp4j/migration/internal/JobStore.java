@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qmp4j.core.QmpClient;
 import io.qmp4j.core.QmpCommand;
-import io.qmp4j.core.command.ObjectDel;
+import io.qmp4j.core.qapi.ObjectDel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

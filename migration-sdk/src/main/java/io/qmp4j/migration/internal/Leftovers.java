@@ -2,13 +2,13 @@ package io.qmp4j.migration.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import io.qmp4j.core.command.BlockDeviceInfo;
-import io.qmp4j.core.command.BlockdevDel;
-import io.qmp4j.core.command.JobInfo;
-import io.qmp4j.core.command.NbdServerStop;
-import io.qmp4j.core.command.ObjectDel;
-import io.qmp4j.core.command.QueryJobs;
-import io.qmp4j.core.command.QueryNamedBlockNodes;
+import io.qmp4j.core.qapi.BlockDeviceInfo;
+import io.qmp4j.core.qapi.BlockdevDel;
+import io.qmp4j.core.qapi.JobInfo;
+import io.qmp4j.core.qapi.NbdServerStop;
+import io.qmp4j.core.qapi.ObjectDel;
+import io.qmp4j.core.qapi.QueryJobs;
+import io.qmp4j.core.qapi.QueryNamedBlockNodes;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,7 +33,7 @@ final class Leftovers {
         }
         if (side == Side.SOURCE) {
             for (JobInfo j : jobs()) {
-                l.add("block job " + j.id() + " (" + j.statusName() + ")");
+                l.add("block job " + j.id() + " (" + j.status() + ")");
             }
             for (String n : nodes()) {
                 l.add("block node " + n);

@@ -2,10 +2,10 @@ package io.qmp4j.migration.internal;
 
 import io.qmp4j.core.CommandLock;
 import io.qmp4j.core.QmpClient;
-import io.qmp4j.core.command.MigrationInfo;
-import io.qmp4j.core.command.QueryMigrate;
-import io.qmp4j.core.command.QueryStatus;
-import io.qmp4j.core.command.RunState;
+import io.qmp4j.core.qapi.MigrationInfo;
+import io.qmp4j.core.qapi.QueryMigrate;
+import io.qmp4j.core.qapi.QueryStatus;
+import io.qmp4j.core.qapi.RunState;
 import io.qmp4j.core.event.EventSubscription;
 import io.qmp4j.migration.FailureKind;
 import io.qmp4j.migration.MigrationException;
@@ -154,7 +154,7 @@ public final class MigrationJob implements MigrationHandle, Runnable {
             throw new PreflightException(o.problems(), results.refused(o.problems()));
         }
         ctx.settings = o.settings();
-        destinationWasWaiting = ctx.qmp.call(Side.DESTINATION, new QueryStatus()).status() == RunState.INMIGRATE;
+        destinationWasWaiting = ctx.qmp.runState(Side.DESTINATION) == RunState.INMIGRATE;
         if (ctx.plan.storage() instanceof Storage.Copy copy) {
             log.info("copy-storage: copying {}", o.disks().stream().map(p -> p.source().id() + " (" + p.source().file() + " -> "
                     + p.destination().file() + ")").toList());

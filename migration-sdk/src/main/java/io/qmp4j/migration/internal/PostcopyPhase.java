@@ -1,10 +1,10 @@
 package io.qmp4j.migration.internal;
 
-import io.qmp4j.core.command.Cont;
-import io.qmp4j.core.command.MigrateStartPostcopy;
-import io.qmp4j.core.command.QueryMigrate;
-import io.qmp4j.core.command.QueryStatus;
-import io.qmp4j.core.command.RunState;
+import io.qmp4j.core.qapi.Cont;
+import io.qmp4j.core.qapi.MigrateStartPostcopy;
+import io.qmp4j.core.qapi.QueryMigrate;
+import io.qmp4j.core.qapi.QueryStatus;
+import io.qmp4j.core.qapi.RunState;
 import io.qmp4j.migration.MigrationProgress.Phase;
 import io.qmp4j.migration.Postcopy;
 import java.time.Duration;
@@ -43,7 +43,7 @@ final class PostcopyPhase {
         ctx.phase(Phase.POSTCOPY);
         log.info("post-copy: the VM runs on the destination after {} ms of pre-copy", ctx.postcopy.precopyTime().toMillis());
         if (ctx.sourceWasRunning && !ctx.operatorPaused
-                && qmp.call(Side.DESTINATION, new QueryStatus()).status() == RunState.PAUSED) {
+                && qmp.runState(Side.DESTINATION) == RunState.PAUSED) {
             qmp.call(Side.DESTINATION, new Cont());
         }
     }
@@ -61,7 +61,7 @@ final class PostcopyPhase {
             ctx.postcopy.recovered(Duration.ofNanos(System.nanoTime() - start), false);
             throw f;
         }
-        ctx.status = qmp.call(Side.SOURCE, new QueryMigrate()).status();
+        ctx.status = qmp.migrationStatus(Side.SOURCE);
         ctx.phase(Phase.POSTCOPY);
     }
 }

@@ -1,10 +1,9 @@
 package io.qmp4j.migration.internal;
 
-import io.qmp4j.core.command.Migrate;
-import io.qmp4j.core.command.MigratePause;
-import io.qmp4j.core.command.MigrateRecover;
-import io.qmp4j.core.command.MigrationStatus;
-import io.qmp4j.core.command.QueryMigrate;
+import io.qmp4j.core.qapi.Migrate;
+import io.qmp4j.core.qapi.MigratePause;
+import io.qmp4j.core.qapi.MigrateRecover;
+import io.qmp4j.core.qapi.MigrationStatus;
 import io.qmp4j.migration.FailureKind;
 import io.qmp4j.migration.MigrationUri;
 import java.time.Duration;
@@ -102,7 +101,7 @@ final class PostcopyRecovery {
         MigrationStatus s = status(Side.SOURCE);
         if (s == MigrationStatus.POSTCOPY_PAUSED) {
             try {
-                qmp.call(Side.SOURCE, new Migrate(uri.uri(), null, null, null, true));
+                qmp.call(Side.SOURCE, Migrate.builder().uri(uri.uri()).resume(true).build());
             } catch (Failure f) {
                 log.debug("migrate resume (attempt {}): {}", attempt, f.getMessage());
                 return false;
@@ -131,7 +130,7 @@ final class PostcopyRecovery {
     }
 
     private MigrationStatus status(Side side) throws Failure {
-        return qmp.call(side, new QueryMigrate()).status();
+        return qmp.migrationStatus(side);
     }
 
     private static boolean resumed(MigrationStatus s) {

@@ -2,12 +2,12 @@ package io.qmp4j.migration.internal;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.qmp4j.core.command.MigrationCapabilityStatus;
-import io.qmp4j.core.command.MigrationInfo;
-import io.qmp4j.core.command.QueryMigrate;
-import io.qmp4j.core.command.QueryMigrateCapabilities;
-import io.qmp4j.core.command.QueryStatus;
-import io.qmp4j.core.command.RunState;
+import io.qmp4j.core.qapi.MigrationCapabilityStatus;
+import io.qmp4j.core.qapi.MigrationInfo;
+import io.qmp4j.core.qapi.QueryMigrate;
+import io.qmp4j.core.qapi.QueryMigrateCapabilities;
+import io.qmp4j.core.qapi.QueryStatus;
+import io.qmp4j.core.qapi.RunState;
 import io.qmp4j.core.schema.QmpSchema;
 import io.qmp4j.migration.Storage;
 import io.qmp4j.migration.check.DiskSelection;
@@ -65,7 +65,7 @@ final class Preflight {
                 problems.add("storage: could not list the disks: " + e.getMessage());
             }
         }
-        ctx.sourceWasRunning = qmp.call(Side.SOURCE, new QueryStatus()).status() == RunState.RUNNING;
+        ctx.sourceWasRunning = qmp.runState(Side.SOURCE) == RunState.RUNNING;
         Settings s = Settings.derive(ctx.plan, ctx.names, caps(Side.SOURCE), caps(Side.DESTINATION),
                 qmp.raw(Side.SOURCE, "query-migrate-parameters", null), qmp.raw(Side.DESTINATION, "query-migrate-parameters", null));
         problems.addAll(s.problems());
@@ -78,8 +78,8 @@ final class Preflight {
     List<String> guard() throws Failure {
         List<String> p = new ArrayList<>();
         MigrationInfo m = qmp.call(Side.SOURCE, new QueryMigrate());
-        if (Recovery.ACTIVE.contains(m.status())) {
-            p.add("the source is already migrating (status '" + m.statusName() + "'), driven by another client or job: end that"
+        if (Recovery.ACTIVE.contains(Qmp.statusOf(m))) {
+            p.add("the source is already migrating (status '" + m.status() + "'), driven by another client or job: end that"
                     + " one first (" + endCommand() + ")");
         }
         for (Side side : Side.values()) {
@@ -115,7 +115,7 @@ final class Preflight {
     private Map<String, Boolean> caps(Side side) throws Failure {
         Map<String, Boolean> m = new LinkedHashMap<>();
         for (MigrationCapabilityStatus c : qmp.call(side, new QueryMigrateCapabilities())) {
-            m.put(c.capabilityName(), c.state());
+            m.put(c.capability().value(), c.state());
         }
         return m;
     }

@@ -1,12 +1,14 @@
 package io.qmp4j.migration.internal;
 
-import io.qmp4j.core.command.MigrationInfo;
-import io.qmp4j.core.command.MigrationStatus;
+import io.qmp4j.core.qapi.MigrationInfo;
+import io.qmp4j.core.qapi.MigrationStats;
+import io.qmp4j.core.qapi.MigrationStatus;
 import io.qmp4j.migration.DiskCopy;
 import io.qmp4j.migration.MigrationProgress;
 import io.qmp4j.migration.MigrationProgress.Phase;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -61,7 +63,7 @@ final class Progress {
             phase(phase, status);
             return;
         }
-        MigrationInfo.MigrationStats ram = i.ram();
+        MigrationStats ram = i.ram();
         long pageSize = ram.pageSize() == null ? 4096 : ram.pageSize();
         long sync = Math.max(pass, nz(ram.dirtySyncCount()));
         if (sync > current.pass() && current.pass() > 0 && passStartNanos != 0) {
@@ -95,7 +97,7 @@ final class Progress {
     }
 
     private static boolean sameButTime(MigrationProgress a, MigrationProgress b) {
-        return a.phase() == b.phase() && a.status() == b.status() && a.pass() == b.pass()
+        return a.phase() == b.phase() && Objects.equals(a.status(), b.status()) && a.pass() == b.pass()
                 && a.transferredBytes() == b.transferredBytes() && a.remainingBytes() == b.remainingBytes()
                 && copied(a).equals(copied(b));
     }

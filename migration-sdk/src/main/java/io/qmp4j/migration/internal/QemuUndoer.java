@@ -1,17 +1,17 @@
 package io.qmp4j.migration.internal;
 
-import io.qmp4j.core.command.BlockJobCancel;
-import io.qmp4j.core.command.BlockdevDel;
-import io.qmp4j.core.command.Cont;
-import io.qmp4j.core.command.JobDismiss;
-import io.qmp4j.core.command.JobInfo;
-import io.qmp4j.core.command.JobStatus;
-import io.qmp4j.core.command.NbdServerStop;
-import io.qmp4j.core.command.ObjectDel;
-import io.qmp4j.core.command.QueryJobs;
-import io.qmp4j.core.command.QueryStatus;
-import io.qmp4j.core.command.RunState;
-import io.qmp4j.core.command.Yank;
+import io.qmp4j.core.command.Yanks;
+import io.qmp4j.core.qapi.BlockJobCancel;
+import io.qmp4j.core.qapi.BlockdevDel;
+import io.qmp4j.core.qapi.Cont;
+import io.qmp4j.core.qapi.JobDismiss;
+import io.qmp4j.core.qapi.JobInfo;
+import io.qmp4j.core.qapi.JobStatus;
+import io.qmp4j.core.qapi.NbdServerStop;
+import io.qmp4j.core.qapi.ObjectDel;
+import io.qmp4j.core.qapi.QueryJobs;
+import io.qmp4j.core.qapi.RunState;
+import io.qmp4j.core.qapi.Yank;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -80,7 +80,7 @@ final class QemuUndoer implements Undoer {
         if (awaitConcluded(id, CANCEL_GRACE.compareTo(qmp.step()) < 0 ? CANCEL_GRACE : qmp.step()).isEmpty()) {
             // Its NBD requests hang on a link that carries nothing: a cancel waits for them for
             // ever. Yank the connection so that they fail; then the job ends.
-            qmp.call(Side.SOURCE, Yank.of(Yank.Instance.blockNode(id)));
+            qmp.call(Side.SOURCE, Yanks.of(Yanks.blockNode(id)));
             if (awaitConcluded(id, qmp.step()).isEmpty()) {
                 throw new Failure(io.qmp4j.migration.FailureKind.COMMAND_FAILED, "the mirror of disk '" + disk
                         + "' did not end within " + qmp.step() + " of a forced cancel and a yank");
@@ -117,7 +117,7 @@ final class QemuUndoer implements Undoer {
     }
 
     private String resume(Side side) throws Failure {
-        RunState s = qmp.call(side, new QueryStatus()).status();
+        RunState s = qmp.runState(side);
         if (s == RunState.RUNNING) {
             return "found the " + side.label() + " VM running";
         }

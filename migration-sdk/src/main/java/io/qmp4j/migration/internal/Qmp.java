@@ -9,6 +9,11 @@ import io.qmp4j.core.QmpCommandException;
 import io.qmp4j.core.QmpDisconnectedException;
 import io.qmp4j.core.QmpState;
 import io.qmp4j.core.QmpStateException;
+import io.qmp4j.core.qapi.MigrationInfo;
+import io.qmp4j.core.qapi.MigrationStatus;
+import io.qmp4j.core.qapi.QueryMigrate;
+import io.qmp4j.core.qapi.QueryStatus;
+import io.qmp4j.core.qapi.RunState;
 import io.qmp4j.core.schema.QmpSchema;
 import io.qmp4j.migration.FailureKind;
 import java.time.Duration;
@@ -97,6 +102,24 @@ final class Qmp {
         } catch (ExecutionException | TimeoutException | java.util.concurrent.CancellationException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * @return the side's {@code query-migrate} status; {@link MigrationStatus#NONE} when it
+     *         reports none (before any migration QEMU leaves the member out)
+     */
+    MigrationStatus migrationStatus(Side side) throws Failure {
+        return statusOf(call(side, new QueryMigrate()));
+    }
+
+    /** @return the status of a {@code query-migrate} reply, {@link MigrationStatus#NONE} when absent */
+    static MigrationStatus statusOf(MigrationInfo info) {
+        return info.status() == null ? MigrationStatus.NONE : info.status();
+    }
+
+    /** @return the side's run state ({@code query-status}) */
+    RunState runState(Side side) throws Failure {
+        return call(side, new QueryStatus()).status();
     }
 
     <R> R call(Side side, QmpCommand<R> command) throws Failure {

@@ -1,10 +1,9 @@
 package io.qmp4j.migration.internal;
 
 import io.qmp4j.core.QmpClient;
-import io.qmp4j.core.command.MigrationInfo;
-import io.qmp4j.core.command.MigrationStatus;
-import io.qmp4j.core.command.QueryMigrate;
-import io.qmp4j.core.command.QueryStatus;
+import io.qmp4j.core.qapi.MigrationInfo;
+import io.qmp4j.core.qapi.MigrationStatus;
+import io.qmp4j.core.qapi.QueryMigrate;
 import io.qmp4j.migration.AttachedJob;
 import io.qmp4j.migration.JobInfo;
 import java.time.Duration;
@@ -36,7 +35,7 @@ public final class Recovery {
     static Optional<MigrationInfo> awaitEnd(Qmp qmp) throws Failure {
         return Waits.until(qmp.client(Side.SOURCE), Set.of("MIGRATION"), qmp.step(), Duration.ofMillis(50), () -> {
             MigrationInfo i = qmp.call(Side.SOURCE, new QueryMigrate());
-            return ACTIVE.contains(i.status()) ? Optional.empty() : Optional.of(i);
+            return ACTIVE.contains(Qmp.statusOf(i)) ? Optional.empty() : Optional.of(i);
         });
     }
 
@@ -70,19 +69,19 @@ public final class Recovery {
         Optional<JobRecord> s = src.stream().filter(r -> r.job().equals(job)).findFirst();
         Optional<JobRecord> d = dst.stream().filter(r -> r.job().equals(job)).findFirst();
         MigrationInfo m = qmp.call(Side.SOURCE, new QueryMigrate());
-        String srcRun = qmp.call(Side.SOURCE, new QueryStatus()).statusName();
+        String srcRun = String.valueOf(qmp.runState(Side.SOURCE));
         String dstStatus = "";
         String dstRun = "";
         if (qmp.alive(Side.DESTINATION)) {
-            dstStatus = qmp.call(Side.DESTINATION, new QueryMigrate()).statusName();
-            dstRun = qmp.call(Side.DESTINATION, new QueryStatus()).statusName();
+            dstStatus = qmp.migrationStatus(Side.DESTINATION).value();
+            dstRun = String.valueOf(qmp.runState(Side.DESTINATION));
         }
         List<String> pending = new ArrayList<>();
         s.ifPresent(r -> r.undo().forEach(u -> pending.add(u.what() + " on the source")));
         d.ifPresent(r -> r.undo().forEach(u -> pending.add(u.what() + " on the destination")));
         long bw = qmp.raw(Side.SOURCE, "query-migrate-parameters", null).path("max-bandwidth").asLong();
-        JobInfo.State state = state(m.status(), any != null || !new Leftovers(qmp).find(Side.SOURCE).isEmpty());
-        JobInfo info = new JobInfo(job, state, any == null ? "" : any.phase(), String.valueOf(m.statusName()), srcRun, dstStatus, dstRun,
+        JobInfo.State state = state(Qmp.statusOf(m), any != null || !new Leftovers(qmp).find(Side.SOURCE).isEmpty());
+        JobInfo info = new JobInfo(job, state, any == null ? "" : any.phase(), Qmp.statusOf(m).value(), srcRun, dstStatus, dstRun,
                 any == null ? 0 : any.pid(), any == null ? "" : any.host(),
                 any == null || any.startedMillis() == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(any.startedMillis())),
                 any == null ? Optional.empty() : alive(any), m, bw, pending);

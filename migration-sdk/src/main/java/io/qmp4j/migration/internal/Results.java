@@ -1,8 +1,9 @@
 package io.qmp4j.migration.internal;
 
-import io.qmp4j.core.command.MigrationInfo;
-import io.qmp4j.core.command.MigrationParameters;
 import io.qmp4j.core.event.QmpEvent;
+import io.qmp4j.core.qapi.MigrationInfo;
+import io.qmp4j.core.qapi.MigrationParameters;
+import io.qmp4j.core.qapi.MigrationStats;
 import io.qmp4j.migration.FailureKind;
 import io.qmp4j.migration.MigrationLimits;
 import io.qmp4j.migration.MigrationResult;
@@ -52,7 +53,7 @@ final class Results {
         }
         MigrationParameters params = s == null ? MigrationParameters.builder().build()
                 : JobStore.JSON.convertValue(s.sourceParameters(), MigrationParameters.class);
-        MigrationInfo.MigrationStats ram = info == null ? null : info.ram();
+        MigrationStats ram = info == null ? null : info.ram();
         Duration downtime = Duration.ofMillis(info == null ? 0 : nz(info.downtime()));
         return new MigrationResult(ctx.names.job(), outcome, kind, Duration.ofMillis(info == null ? 0 : nz(info.totalTime())), downtime,
                 outcome == Outcome.COMPLETED ? guestPause() : Optional.empty(), Duration.ofMillis(info == null ? 0 : nz(info.setupTime())),
@@ -61,7 +62,7 @@ final class Results {
                 errorClass, message, ctx.disks(), postcopy(ram), ctx.reconnector.reconnects());
     }
 
-    private Optional<PostcopyReport> postcopy(MigrationInfo.MigrationStats ram) {
+    private Optional<PostcopyReport> postcopy(MigrationStats ram) {
         PostcopyState p = ctx.postcopy;
         if (p == null || !p.hasSwitched()) {
             return Optional.empty();

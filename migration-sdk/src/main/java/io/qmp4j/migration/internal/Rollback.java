@@ -1,13 +1,13 @@
 package io.qmp4j.migration.internal;
 
-import io.qmp4j.core.command.Cont;
-import io.qmp4j.core.command.MigrateCancel;
-import io.qmp4j.core.command.MigrationInfo;
-import io.qmp4j.core.command.MigrationStatus;
-import io.qmp4j.core.command.QueryMigrate;
-import io.qmp4j.core.command.QueryStatus;
-import io.qmp4j.core.command.Quit;
-import io.qmp4j.core.command.RunState;
+import io.qmp4j.core.qapi.Cont;
+import io.qmp4j.core.qapi.MigrateCancel;
+import io.qmp4j.core.qapi.MigrationInfo;
+import io.qmp4j.core.qapi.MigrationStatus;
+import io.qmp4j.core.qapi.QueryMigrate;
+import io.qmp4j.core.qapi.QueryStatus;
+import io.qmp4j.core.qapi.Quit;
+import io.qmp4j.core.qapi.RunState;
 import io.qmp4j.migration.DestinationPolicy;
 import io.qmp4j.migration.MigrationProgress.Phase;
 import java.util.ArrayList;
@@ -76,7 +76,7 @@ final class Rollback {
         }
         try {
             MigrationInfo info = qmp.call(Side.SOURCE, new QueryMigrate());
-            if (Recovery.CANCELLABLE.contains(info.status())) {
+            if (Recovery.CANCELLABLE.contains(Qmp.statusOf(info))) {
                 qmp.call(Side.SOURCE, new MigrateCancel());
                 done.add("cancelled the migration on the source (migrate_cancel)");
             }
@@ -97,7 +97,7 @@ final class Rollback {
             return;
         }
         try {
-            RunState s = qmp.call(Side.SOURCE, new QueryStatus()).status();
+            RunState s = qmp.runState(Side.SOURCE);
             if (s != RunState.RUNNING && s != RunState.POSTMIGRATE && s != RunState.SHUTDOWN) {
                 qmp.call(Side.SOURCE, new Cont());
                 done.add("resumed the source VM (it was " + s + ")");
@@ -117,7 +117,7 @@ final class Rollback {
             return;
         }
         try {
-            if (qmp.call(Side.DESTINATION, new QueryMigrate()).status() == MigrationStatus.SETUP) {
+            if (qmp.migrationStatus(Side.DESTINATION) == MigrationStatus.SETUP) {
                 failed.add("the destination QEMU cannot take another incoming migration: after its migrate-incoming failed,"
                         + " it stays in the incoming state 'setup' (QEMU 10.0 does; 7.2 went back to waiting); start a new"
                         + " destination QEMU");

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.qmp4j.core.command.MultiFdCompression;
+import io.qmp4j.core.qapi.MultiFDCompression;
 import io.qmp4j.migration.Compression;
 import io.qmp4j.migration.Migration;
 import io.qmp4j.migration.MigrationLimits;
@@ -156,9 +156,9 @@ public record Settings(Map<String, Boolean> sourceCapabilities, Map<String, Bool
     private static void compression(MigrationPlan plan, ObjectNode p, boolean source) {
         Compression c = plan.compression().orElse(null);
         if (c instanceof Compression.Multifd m) {
-            p.put("multifd-compression", m.method().qapiName());
+            p.put("multifd-compression", m.method().value());
             if (source) {
-                p.put(m.method() == MultiFdCompression.ZLIB ? "multifd-zlib-level" : "multifd-zstd-level", m.level());
+                p.put(m.method().equals(MultiFDCompression.ZLIB) ? "multifd-zlib-level" : "multifd-zstd-level", m.level());
             }
         } else if (c instanceof Compression.Legacy l) {
             if (source) {
@@ -173,7 +173,7 @@ public record Settings(Map<String, Boolean> sourceCapabilities, Map<String, Bool
                 p.put("compress-method", l.method());
             }
         } else if (plan.multifdChannels() > 0) {
-            p.put("multifd-compression", MultiFdCompression.NONE.qapiName());
+            p.put("multifd-compression", MultiFDCompression.NONE.value());
         }
     }
 

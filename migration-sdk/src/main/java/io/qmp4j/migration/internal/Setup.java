@@ -3,11 +3,11 @@ package io.qmp4j.migration.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.qmp4j.core.command.Migrate;
-import io.qmp4j.core.command.MigrateIncoming;
-import io.qmp4j.core.command.MigrationCapabilityStatus;
-import io.qmp4j.core.command.ObjectAdd;
-import io.qmp4j.core.command.QueryMigrateCapabilities;
+import io.qmp4j.core.command.QomObjects;
+import io.qmp4j.core.qapi.Migrate;
+import io.qmp4j.core.qapi.MigrateIncoming;
+import io.qmp4j.core.qapi.MigrationCapabilityStatus;
+import io.qmp4j.core.qapi.QueryMigrateCapabilities;
 import io.qmp4j.migration.TlsCredentials;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -50,20 +50,20 @@ final class Setup {
 
     /** The destination listens; then the source connects. */
     void start() throws Failure {
-        MigrateIncoming incoming = new MigrateIncoming(ctx.plan.listenUri().uri());
+        Boolean exitOnError = null;
         if (qmp.takesArgument(Side.DESTINATION, "migrate-incoming", "exit-on-error", false)) {
             // QEMU 9.1+: a failed incoming migration leaves the destination running, its reason readable.
-            incoming = incoming.withExitOnError(false);
+            exitOnError = false;
             ctx.destinationStaysOnError = true;
         }
         ctx.incomingAttempted = true;
-        qmp.call(Side.DESTINATION, incoming);
+        qmp.call(Side.DESTINATION, new MigrateIncoming(ctx.plan.listenUri().uri(), null, exitOnError));
         ctx.incomingStarted = true;
         ctx.store.destinationFlags(ctx.sourceWasRunning, true);
         if (ctx.pinning != null) {
             ctx.pinning.pinVcpus();
         }
-        qmp.call(Side.SOURCE, new Migrate(ctx.plan.uri().uri()));
+        qmp.call(Side.SOURCE, Migrate.builder().uri(ctx.plan.uri().uri()).build());
         ctx.migrateSent = true;
     }
 
@@ -71,7 +71,7 @@ final class Setup {
     private void capabilities(Side side, Map<String, Boolean> target) throws Failure {
         Map<String, Boolean> now = new LinkedHashMap<>();
         for (MigrationCapabilityStatus c : qmp.call(side, new QueryMigrateCapabilities())) {
-            now.put(c.capabilityName(), c.state());
+            now.put(c.capability().value(), c.state());
         }
         ObjectNode set = Settings.JSON.createObjectNode();
         ObjectNode old = Settings.JSON.createObjectNode();
@@ -130,17 +130,17 @@ final class Setup {
         String secret = null;
         if (t.keyPasswordFile().isPresent()) {
             ctx.journal.perform(Undo.object(side, n.secret(), "TLS object"),
-                    () -> qmp.call(side, ObjectAdd.secretFromFile(n.secret(), t.keyPasswordFile().get())));
+                    () -> qmp.call(side, QomObjects.secretFromFile(n.secret(), t.keyPasswordFile().get())));
             secret = n.secret();
         }
         boolean server = side == Side.DESTINATION;
         Path dir = server ? t.destinationDirectory() : t.sourceDirectory();
         String pw = secret;
         ctx.journal.perform(Undo.object(side, n.tls(), "TLS object"),
-                () -> qmp.call(side, ObjectAdd.tlsCredsX509(n.tls(), dir, server ? "server" : "client", t.verifyPeer(), pw)));
+                () -> qmp.call(side, QomObjects.tlsCredsX509(n.tls(), dir, server ? "server" : "client", t.verifyPeer(), pw)));
         if (server && !t.authorizedClients().isEmpty()) {
             ctx.journal.perform(Undo.object(side, n.authz(), "TLS object"),
-                    () -> qmp.call(side, ObjectAdd.authzList(n.authz(), t.authorizedClients())));
+                    () -> qmp.call(side, QomObjects.authzList(n.authz(), t.authorizedClients())));
         }
     }
 }

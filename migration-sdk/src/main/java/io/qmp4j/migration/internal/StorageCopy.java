@@ -1,22 +1,31 @@
 package io.qmp4j.migration.internal;
 
-import io.qmp4j.core.command.BlockExportAdd;
-import io.qmp4j.core.command.BlockJobCancel;
-import io.qmp4j.core.command.BlockJobChange;
-import io.qmp4j.core.command.BlockJobInfo;
-import io.qmp4j.core.command.BlockdevAdd;
-import io.qmp4j.core.command.BlockdevDel;
-import io.qmp4j.core.command.BlockdevMirror;
-import io.qmp4j.core.command.JobDismiss;
-import io.qmp4j.core.command.JobInfo;
-import io.qmp4j.core.command.JobStatus;
-import io.qmp4j.core.command.MirrorCopyMode;
-import io.qmp4j.core.command.MirrorSyncMode;
-import io.qmp4j.core.command.NbdServerAdd;
-import io.qmp4j.core.command.NbdServerStart;
-import io.qmp4j.core.command.QueryBlockJobs;
-import io.qmp4j.core.command.QueryJobs;
-import io.qmp4j.core.command.SocketAddress;
+import io.qmp4j.core.command.BlockNodes;
+import io.qmp4j.core.command.Sockets;
+import io.qmp4j.core.qapi.BlockJobCancel;
+import io.qmp4j.core.qapi.BlockJobChange;
+import io.qmp4j.core.qapi.BlockJobChangeOptions;
+import io.qmp4j.core.qapi.BlockJobChangeOptionsMirror;
+import io.qmp4j.core.qapi.BlockJobInfo;
+import io.qmp4j.core.qapi.BlockJobInfoMirror;
+import io.qmp4j.core.qapi.BlockdevAdd;
+import io.qmp4j.core.qapi.BlockdevDel;
+import io.qmp4j.core.qapi.BlockdevDriver;
+import io.qmp4j.core.qapi.BlockdevMirror;
+import io.qmp4j.core.qapi.BlockdevOptions;
+import io.qmp4j.core.qapi.BlockdevOptionsNbd;
+import io.qmp4j.core.qapi.JobDismiss;
+import io.qmp4j.core.qapi.JobInfo;
+import io.qmp4j.core.qapi.JobStatus;
+import io.qmp4j.core.qapi.JobType;
+import io.qmp4j.core.qapi.MirrorCopyMode;
+import io.qmp4j.core.qapi.MirrorSyncMode;
+import io.qmp4j.core.qapi.NbdServerAdd;
+import io.qmp4j.core.qapi.NbdServerAddOptions;
+import io.qmp4j.core.qapi.NbdServerStart;
+import io.qmp4j.core.qapi.QueryBlockJobs;
+import io.qmp4j.core.qapi.QueryJobs;
+import io.qmp4j.core.qapi.SocketAddress;
 import io.qmp4j.migration.DiskCopy;
 import io.qmp4j.migration.FailureKind;
 import io.qmp4j.migration.MigrationUri;
@@ -83,14 +92,15 @@ final class StorageCopy {
     /** Destination: the NBD server and one writable export per disk (block-export-add, or nbd-server-add on QEMUs without it). */
     void prepareDestination(boolean hasBlockExportAdd) throws Failure {
         journal.perform(Undo.nbdServer(), () -> qmp.call(Side.DESTINATION,
-                new NbdServerStart(nbdListen, tls == null ? null : tls.creds(), tls == null ? null : tls.authz(), null)));
+                NbdServerStart.builder().addr(Sockets.legacy(nbdListen))
+                        .tlsCreds(tls == null ? null : tls.creds()).tlsAuthz(tls == null ? null : tls.authz()).build()));
         for (Mirror m : mirrors) {
             String node = m.pair.destination().nodeName();
             try {
                 if (hasBlockExportAdd) {
-                    qmp.call(Side.DESTINATION, BlockExportAdd.nbd(m.id, node, m.id, true));
+                    qmp.call(Side.DESTINATION, BlockNodes.nbdExport(m.id, node, m.id, true));
                 } else {
-                    qmp.call(Side.DESTINATION, new NbdServerAdd(node, m.id, null, true, null));
+                    qmp.call(Side.DESTINATION, new NbdServerAdd(new NbdServerAddOptions(m.id, null, node, true, null)));
                 }
             } catch (Failure f) {
                 throw sharedImage(m, f);
@@ -123,14 +133,13 @@ final class StorageCopy {
     void startMirrors() throws Failure {
         switchable = qmp.hasCommand(Side.SOURCE, "block-job-change", false);
         for (Mirror m : mirrors) {
-            BlockdevAdd node = BlockdevAdd.nbd(m.id, nbd, m.id, tls == null ? null : tls.creds()).withOption("read-only", false);
-            if (tls != null && tls.hostname() != null) {
-                node = node.withOption("tls-hostname", tls.hostname());
-            }
-            BlockdevAdd add = node;
+            BlockdevOptionsNbd client = BlockdevOptionsNbd.builder().server(nbd).export(m.id)
+                    .tlsCreds(tls == null ? null : tls.creds()).tlsHostname(tls == null ? null : tls.hostname()).build();
+            BlockdevAdd add = new BlockdevAdd(BlockdevOptions.builder().driver(BlockdevDriver.NBD).nodeName(m.id)
+                    .readOnly(false).branch(client).build());
             m.node = Undo.node(m.id, m.pair.source().id());
             journal.perform(m.node, () -> qmp.call(Side.SOURCE, add));
-            BlockdevMirror.Builder b = BlockdevMirror.builder(m.pair.source().nodeName(), m.id).jobId(m.id)
+            BlockdevMirror.Builder b = BlockdevMirror.builder().device(m.pair.source().nodeName()).target(m.id).jobId(m.id)
                     .sync(MirrorSyncMode.FULL).autoFinalize(true).autoDismiss(false);
             if (copy.mirrorSpeed() > 0) {
                 b.speed(copy.mirrorSpeed());
@@ -164,7 +173,7 @@ final class StorageCopy {
         for (Mirror m : mirrors) {
             BlockJobInfo j = jobs.get(m.id);
             if (j == null || j.status() == JobStatus.CONCLUDED || j.status() == JobStatus.ABORTING || j.error() != null) {
-                String why = j == null ? "the job vanished" : j.error() != null ? j.error() : "the job ended (" + j.statusName() + ")";
+                String why = j == null ? "the job vanished" : j.error() != null ? j.error() : "the job ended (" + j.status() + ")";
                 if (j == null || j.error() == null) {
                     why = why + errorOf(m);
                 }
@@ -193,7 +202,8 @@ final class StorageCopy {
         }
         if (!m.writeBlocking && switchable) {
             try {
-                qmp.call(Side.SOURCE, BlockJobChange.mirrorCopyMode(m.id, MirrorCopyMode.WRITE_BLOCKING));
+                qmp.call(Side.SOURCE, new BlockJobChange(new BlockJobChangeOptions(m.id, JobType.MIRROR,
+                        new BlockJobChangeOptionsMirror(MirrorCopyMode.WRITE_BLOCKING))));
                 m.writeBlocking = true;
                 log.debug("mirror of {} is in sync: switched to write-blocking", m.pair.source().id());
                 return false;
@@ -203,7 +213,8 @@ final class StorageCopy {
                 return true;
             }
         }
-        return !m.writeBlocking || !Boolean.FALSE.equals(j.activelySynced());
+        Boolean activelySynced = j.branch() instanceof BlockJobInfoMirror mirror ? mirror.activelySynced() : null;
+        return !m.writeBlocking || !Boolean.FALSE.equals(activelySynced);
     }
 
     private String errorOf(Mirror m) {

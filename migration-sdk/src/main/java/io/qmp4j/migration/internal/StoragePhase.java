@@ -1,6 +1,6 @@
 package io.qmp4j.migration.internal;
 
-import io.qmp4j.core.command.MigrationStatus;
+import io.qmp4j.core.qapi.MigrationStatus;
 import io.qmp4j.core.event.EventSubscription;
 import io.qmp4j.migration.FailureKind;
 import io.qmp4j.migration.MigrationProgress.Phase;

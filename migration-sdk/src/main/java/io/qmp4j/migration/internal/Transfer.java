@@ -1,16 +1,15 @@
 package io.qmp4j.migration.internal;
 
-import io.qmp4j.core.command.MigrateCancel;
-import io.qmp4j.core.command.MigrateContinue;
-import io.qmp4j.core.command.MigrationInfo;
-import io.qmp4j.core.command.MigrationStatus;
-import io.qmp4j.core.command.QueryMigrate;
-import io.qmp4j.core.command.QueryStatus;
-import io.qmp4j.core.command.RunState;
-import io.qmp4j.core.command.Stop;
 import io.qmp4j.core.event.EventSubscription;
-import io.qmp4j.core.event.MigrationEvent;
 import io.qmp4j.core.event.QmpEvent;
+import io.qmp4j.core.qapi.MigrateCancel;
+import io.qmp4j.core.qapi.MigrateContinue;
+import io.qmp4j.core.qapi.MigrationEvent;
+import io.qmp4j.core.qapi.MigrationInfo;
+import io.qmp4j.core.qapi.MigrationStatus;
+import io.qmp4j.core.qapi.QueryMigrate;
+import io.qmp4j.core.qapi.RunState;
+import io.qmp4j.core.qapi.Stop;
 import io.qmp4j.migration.FailureKind;
 import io.qmp4j.migration.MigrationProgress.Phase;
 import java.util.Optional;
@@ -86,7 +85,7 @@ final class Transfer {
                         renewed = resubscribe(renewed);
                         next = new Waits.Next(renewed);
                     }
-                    onStatus(qmp.call(Side.SOURCE, new QueryMigrate()).status()); // what the lost connection missed
+                    onStatus(qmp.migrationStatus(Side.SOURCE)); // what the lost connection missed
                 }
             }
         } finally {
@@ -124,7 +123,7 @@ final class Transfer {
     private void onStatus(MigrationStatus s) throws Failure {
         log.debug("source migration status: {}", s);
         ctx.status = s;
-        switch (s) {
+        switch (s.known()) {
             case ACTIVE, DEVICE -> ctx.stateFlowed = true;
             case PRE_SWITCHOVER -> {
                 ctx.stateFlowed = true;
@@ -173,7 +172,7 @@ final class Transfer {
         ctx.pastNoReturn = true;
         ctx.phase(Phase.SWITCHOVER);
         ctx.storage.completeAtSwitchover(ctx.undoer);
-        qmp.call(Side.SOURCE, new MigrateContinue(MigrationStatus.PRE_SWITCHOVER.qapiName()));
+        qmp.call(Side.SOURCE, new MigrateContinue(MigrationStatus.PRE_SWITCHOVER));
     }
 
     private void tick() throws Failure {
@@ -224,7 +223,7 @@ final class Transfer {
         if (destinationGoneNanos == 0) {
             destinationGoneNanos = System.nanoTime();
         }
-        MigrationStatus s = qmp.call(Side.SOURCE, new QueryMigrate()).status();
+        MigrationStatus s = qmp.migrationStatus(Side.SOURCE);
         if (s == MigrationStatus.CANCELLING || s == MigrationStatus.CANCELLED || s == MigrationStatus.FAILED) {
             onStatus(s);
             return; // CANCELLING: the CANCELLED event follows
@@ -236,7 +235,7 @@ final class Transfer {
 
     /** A STOP that qmp4j did not cause: an operator's {@code stop} keeps the VM paused, on whichever side it ends up. */
     private void notePause() throws Failure {
-        RunState r = qmp.call(Side.SOURCE, new QueryStatus()).status();
+        RunState r = qmp.runState(Side.SOURCE);
         if (r == RunState.PAUSED && !ctx.pastNoReturn) {
             log.info("the source VM was paused by another client during the migration: it stays paused");
             ctx.operatorPaused = true;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.qmp4j.core.command.DirtyRateMeasureMode;
+import io.qmp4j.core.qapi.DirtyRateMeasureMode;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

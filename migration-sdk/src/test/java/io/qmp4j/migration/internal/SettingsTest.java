@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qmp4j.core.QmpClient;
 import io.qmp4j.core.QmpEndpoint;
 import io.qmp4j.core.QmpResources;
-import io.qmp4j.core.command.MultiFdCompression;
+import io.qmp4j.core.qapi.MultiFDCompression;
 import io.qmp4j.migration.AutoConverge;
 import io.qmp4j.migration.Compression;
 import io.qmp4j.migration.Migration;
@@ -87,7 +87,7 @@ class SettingsTest {
                 new Row("multifd", b -> b.multifd(4), Map.of("multifd-channels", 4, "multifd-compression", "none"),
                         Map.of("multifd-channels", 4, "multifd-compression", "none"), List.of("events", "multifd"),
                         List.of("events", "multifd")),
-                new Row("multifd zstd", b -> b.multifd(2).compression(Compression.multifd(MultiFdCompression.ZSTD, 3)),
+                new Row("multifd zstd", b -> b.multifd(2).compression(Compression.multifd(MultiFDCompression.ZSTD, 3)),
                         Map.of("multifd-channels", 2, "multifd-compression", "zstd", "multifd-zstd-level", 3),
                         Map.of("multifd-channels", 2, "multifd-compression", "zstd"), List.of("events", "multifd"),
                         List.of("events", "multifd")),

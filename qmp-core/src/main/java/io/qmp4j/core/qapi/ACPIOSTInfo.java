@@ -38,6 +38,11 @@ public record ACPIOSTInfo(
         this(device, slot, slotType, source, status, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public ACPIOSTInfo(String slot, ACPISlotType slotType, Long source, Long status) {
+        this(null, slot, slotType, source, status, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

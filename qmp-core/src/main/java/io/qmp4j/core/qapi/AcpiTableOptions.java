@@ -47,6 +47,11 @@ public record AcpiTableOptions(
         this(sig, rev, oemId, oemTableId, oemRev, aslCompilerId, aslCompilerRev, file, data, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public AcpiTableOptions() {
+        this(null, null, null, null, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -65,6 +65,11 @@ public record AddClient(
         this(protocol, fdname, skipauth, tls, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public AddClient(String protocol, String fdname) {
+        this(protocol, fdname, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

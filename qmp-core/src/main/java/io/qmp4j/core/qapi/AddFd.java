@@ -61,6 +61,11 @@ public record AddFd(
         this(fdsetId, opaque, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public AddFd() {
+        this(null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

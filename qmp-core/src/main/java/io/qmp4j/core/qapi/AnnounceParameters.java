@@ -41,6 +41,11 @@ public record AnnounceParameters(
         this(initial, max, rounds, step, interfaces, id, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public AnnounceParameters(Long initial, Long max, Long rounds, Long step) {
+        this(initial, max, rounds, step, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

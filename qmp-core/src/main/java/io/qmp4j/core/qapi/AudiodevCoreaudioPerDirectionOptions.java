@@ -45,6 +45,11 @@ public record AudiodevCoreaudioPerDirectionOptions(
         this(mixingEngine, fixedSettings, frequency, channels, voices, format, bufferLength, bufferCount, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public AudiodevCoreaudioPerDirectionOptions() {
+        this(null, null, null, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

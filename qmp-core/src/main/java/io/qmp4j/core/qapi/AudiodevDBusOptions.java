@@ -34,6 +34,11 @@ public record AudiodevDBusOptions(
         this(in, out, nsamples, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public AudiodevDBusOptions() {
+        this(null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

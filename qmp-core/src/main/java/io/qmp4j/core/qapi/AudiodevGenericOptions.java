@@ -32,6 +32,11 @@ public record AudiodevGenericOptions(
         this(in, out, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public AudiodevGenericOptions() {
+        this(null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

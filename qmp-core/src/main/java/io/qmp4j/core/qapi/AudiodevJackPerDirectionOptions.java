@@ -53,6 +53,11 @@ public record AudiodevJackPerDirectionOptions(
         this(mixingEngine, fixedSettings, frequency, channels, voices, format, bufferLength, serverName, clientName, connectPorts, startServer, exactName, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public AudiodevJackPerDirectionOptions() {
+        this(null, null, null, null, null, null, null, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -34,6 +34,11 @@ public record AudiodevPaOptions(
         this(in, out, server, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public AudiodevPaOptions() {
+        this(null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

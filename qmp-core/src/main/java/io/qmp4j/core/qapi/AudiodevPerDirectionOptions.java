@@ -43,6 +43,11 @@ public record AudiodevPerDirectionOptions(
         this(mixingEngine, fixedSettings, frequency, channels, voices, format, bufferLength, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public AudiodevPerDirectionOptions() {
+        this(null, null, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -49,6 +49,11 @@ public record AudiodevPipewirePerDirectionOptions(
         this(mixingEngine, fixedSettings, frequency, channels, voices, format, bufferLength, name, streamName, latency, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public AudiodevPipewirePerDirectionOptions() {
+        this(null, null, null, null, null, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -32,6 +32,11 @@ public record AuthZListFileProperties(
         this(filename, refresh, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public AuthZListFileProperties(String filename) {
+        this(filename, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -33,6 +33,11 @@ public record AuthZListProperties(
         this(policy, rules, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public AuthZListProperties() {
+        this(null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -57,6 +57,11 @@ public record BackupCommon(
         this(jobId, device, sync, speed, bitmap, bitmapMode, compress, onSourceError, onTargetError, autoFinalize, autoDismiss, filterNodeName, discardSource, xPerf, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BackupCommon(String device, MirrorSyncMode sync) {
+        this(null, device, sync, null, null, null, null, null, null, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

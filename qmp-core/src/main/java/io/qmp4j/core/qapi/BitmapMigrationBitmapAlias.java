@@ -34,6 +34,11 @@ public record BitmapMigrationBitmapAlias(
         this(name, alias, transform, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BitmapMigrationBitmapAlias(String name, String alias) {
+        this(name, alias, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -43,6 +43,11 @@ public record BlkdebugInjectErrorOptions(
         this(event, state, iotype, errno, sector, once, immediately, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlkdebugInjectErrorOptions(BlkdebugEvent event) {
+        this(event, null, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

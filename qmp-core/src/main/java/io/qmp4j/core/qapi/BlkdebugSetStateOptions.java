@@ -34,6 +34,11 @@ public record BlkdebugSetStateOptions(
         this(event, state, newState, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlkdebugSetStateOptions(BlkdebugEvent event, Long newState) {
+        this(event, null, newState, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

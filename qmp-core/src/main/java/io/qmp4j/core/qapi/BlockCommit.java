@@ -84,6 +84,11 @@ public record BlockCommit(
         this(jobId, device, baseNode, base, topNode, top, backingFile, backingMaskProtocol, speed, onError, filterNodeName, autoFinalize, autoDismiss, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockCommit(String device) {
+        this(null, device, null, null, null, null, null, null, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -96,6 +96,11 @@ public record BlockDeviceInfo(
         this(file, nodeName, ro, drv, backingFile, backingFileDepth, active, encrypted, detectZeroes, bps, bpsRd, bpsWr, iops, iopsRd, iopsWr, image, bpsMax, bpsRdMax, bpsWrMax, iopsMax, iopsRdMax, iopsWrMax, bpsMaxLength, bpsRdMaxLength, bpsWrMaxLength, iopsMaxLength, iopsRdMaxLength, iopsWrMaxLength, iopsSize, group, cache, writeThreshold, dirtyBitmaps, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockDeviceInfo(String file, Boolean ro, String drv, Long backingFileDepth, Boolean encrypted, BlockdevDetectZeroesOptions detectZeroes, Long bps, Long bpsRd, Long bpsWr, Long iops, Long iopsRd, Long iopsWr, ImageInfo image, BlockdevCacheInfo cache, Long writeThreshold) {
+        this(file, null, ro, drv, null, backingFileDepth, null, encrypted, detectZeroes, bps, bpsRd, bpsWr, iops, iopsRd, iopsWr, image, null, null, null, null, null, null, null, null, null, null, null, null, null, null, cache, writeThreshold, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

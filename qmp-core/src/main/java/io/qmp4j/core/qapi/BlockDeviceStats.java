@@ -104,6 +104,11 @@ public record BlockDeviceStats(
         this(rdBytes, wrBytes, zoneAppendBytes, unmapBytes, rdOperations, wrOperations, zoneAppendOperations, flushOperations, unmapOperations, rdTotalTimeNs, wrTotalTimeNs, zoneAppendTotalTimeNs, flushTotalTimeNs, unmapTotalTimeNs, wrHighestOffset, rdMerged, wrMerged, zoneAppendMerged, unmapMerged, idleTimeNs, failedRdOperations, failedWrOperations, failedZoneAppendOperations, failedFlushOperations, failedUnmapOperations, invalidRdOperations, invalidWrOperations, invalidZoneAppendOperations, invalidFlushOperations, invalidUnmapOperations, accountInvalid, accountFailed, timedStats, rdLatencyHistogram, wrLatencyHistogram, zoneAppendLatencyHistogram, flushLatencyHistogram, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockDeviceStats(Long rdBytes, Long wrBytes, Long unmapBytes, Long rdOperations, Long wrOperations, Long flushOperations, Long unmapOperations, Long rdTotalTimeNs, Long wrTotalTimeNs, Long flushTotalTimeNs, Long unmapTotalTimeNs, Long wrHighestOffset, Long rdMerged, Long wrMerged, Long unmapMerged, Long failedRdOperations, Long failedWrOperations, Long failedFlushOperations, Long failedUnmapOperations, Long invalidRdOperations, Long invalidWrOperations, Long invalidFlushOperations, Long invalidUnmapOperations, Boolean accountInvalid, Boolean accountFailed, List<BlockDeviceTimedStats> timedStats) {
+        this(rdBytes, wrBytes, null, unmapBytes, rdOperations, wrOperations, null, flushOperations, unmapOperations, rdTotalTimeNs, wrTotalTimeNs, null, flushTotalTimeNs, unmapTotalTimeNs, wrHighestOffset, rdMerged, wrMerged, null, unmapMerged, null, failedRdOperations, failedWrOperations, null, failedFlushOperations, failedUnmapOperations, invalidRdOperations, invalidWrOperations, null, invalidFlushOperations, invalidUnmapOperations, accountInvalid, accountFailed, timedStats, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -61,6 +61,11 @@ public record BlockDeviceTimedStats(
         this(intervalLength, minRdLatencyNs, maxRdLatencyNs, avgRdLatencyNs, minWrLatencyNs, maxWrLatencyNs, avgWrLatencyNs, minZoneAppendLatencyNs, maxZoneAppendLatencyNs, avgZoneAppendLatencyNs, minFlushLatencyNs, maxFlushLatencyNs, avgFlushLatencyNs, avgRdQueueDepth, avgWrQueueDepth, avgZoneAppendQueueDepth, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockDeviceTimedStats(Long intervalLength, Long minRdLatencyNs, Long maxRdLatencyNs, Long avgRdLatencyNs, Long minWrLatencyNs, Long maxWrLatencyNs, Long avgWrLatencyNs, Long minFlushLatencyNs, Long maxFlushLatencyNs, Long avgFlushLatencyNs, Double avgRdQueueDepth, Double avgWrQueueDepth) {
+        this(intervalLength, minRdLatencyNs, maxRdLatencyNs, avgRdLatencyNs, minWrLatencyNs, maxWrLatencyNs, avgWrLatencyNs, null, null, null, minFlushLatencyNs, maxFlushLatencyNs, avgFlushLatencyNs, avgRdQueueDepth, avgWrQueueDepth, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -38,6 +38,11 @@ public record BlockDirtyBitmapAdd(
         this(node, name, granularity, persistent, disabled, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockDirtyBitmapAdd(String node, String name) {
+        this(node, name, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

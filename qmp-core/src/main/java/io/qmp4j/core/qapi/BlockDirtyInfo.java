@@ -42,6 +42,11 @@ public record BlockDirtyInfo(
         this(name, count, granularity, recording, busy, persistent, inconsistent, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockDirtyInfo(Long count, Long granularity, Boolean recording, Boolean busy, Boolean persistent) {
+        this(null, count, granularity, recording, busy, persistent, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -61,6 +61,11 @@ public record BlockExportDel(
         this(id, mode, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockExportDel(String id) {
+        this(id, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

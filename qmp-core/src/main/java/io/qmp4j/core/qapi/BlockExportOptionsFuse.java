@@ -34,6 +34,11 @@ public record BlockExportOptionsFuse(
         this(mountpoint, growable, allowOther, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockExportOptionsFuse(String mountpoint) {
+        this(mountpoint, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -38,6 +38,11 @@ public record BlockExportOptionsNbd(
         this(name, description, bitmaps, allocationDepth, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockExportOptionsNbd() {
+        this(null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -39,6 +39,11 @@ public record BlockExportOptionsVduseBlk(
         this(name, numQueues, queueSize, logicalBlockSize, serial, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockExportOptionsVduseBlk(String name) {
+        this(name, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -34,6 +34,11 @@ public record BlockExportOptionsVhostUserBlk(
         this(addr, logicalBlockSize, numQueues, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockExportOptionsVhostUserBlk(SocketAddress addr) {
+        this(addr, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -58,6 +58,11 @@ public record BlockGraphInfo(
         this(filename, format, dirtyFlag, actualSize, virtualSize, clusterSize, encrypted, compressed, backingFilename, fullBackingFilename, backingFilenameFormat, snapshots, formatSpecific, children, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockGraphInfo(String filename, String format, Long virtualSize, List<BlockChildInfo> children) {
+        this(filename, format, null, null, virtualSize, null, null, null, null, null, null, null, null, children, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

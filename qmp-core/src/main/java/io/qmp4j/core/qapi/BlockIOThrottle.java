@@ -73,6 +73,11 @@ public record BlockIOThrottle(
         this(device, id, bps, bpsRd, bpsWr, iops, iopsRd, iopsWr, bpsMax, bpsRdMax, bpsWrMax, iopsMax, iopsRdMax, iopsWrMax, bpsMaxLength, bpsRdMaxLength, bpsWrMaxLength, iopsMaxLength, iopsRdMaxLength, iopsWrMaxLength, iopsSize, group, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockIOThrottle(Long bps, Long bpsRd, Long bpsWr, Long iops, Long iopsRd, Long iopsWr) {
+        this(null, null, bps, bpsRd, bpsWr, iops, iopsRd, iopsWr, null, null, null, null, null, null, null, null, null, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -43,6 +43,11 @@ public record BlockImageCorruptedEvent(
         this(device, nodeName, msg, offset, size, fatal, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockImageCorruptedEvent(String device, String msg, Boolean fatal) {
+        this(device, null, msg, null, null, fatal, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

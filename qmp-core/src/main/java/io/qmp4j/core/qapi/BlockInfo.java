@@ -45,6 +45,11 @@ public record BlockInfo(
         this(device, qdev, type, removable, locked, inserted, trayOpen, ioStatus, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockInfo(String device, String type, Boolean removable, Boolean locked) {
+        this(device, null, type, removable, locked, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -45,6 +45,11 @@ public record BlockIoErrorEvent(
         this(qomPath, device, nodeName, operation, action, nospace, reason, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockIoErrorEvent(String device, IoOperationType operation, BlockErrorAction action, String reason) {
+        this(null, device, null, operation, action, null, reason, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -61,6 +61,11 @@ public record BlockJobCancel(
         this(device, force, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockJobCancel(String device) {
+        this(device, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

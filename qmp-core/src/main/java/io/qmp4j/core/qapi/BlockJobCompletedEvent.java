@@ -43,6 +43,11 @@ public record BlockJobCompletedEvent(
         this(type, device, len, offset, speed, error, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockJobCompletedEvent(JobType type, String device, Long len, Long offset, Long speed) {
+        this(type, device, len, offset, speed, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -71,6 +71,11 @@ public record BlockLatencyHistogramSet(
         this(id, boundaries, boundariesRead, boundariesWrite, boundariesZap, boundariesFlush, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockLatencyHistogramSet(String id) {
+        this(id, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -34,6 +34,11 @@ public record BlockMeasureInfo(
         this(required, fullyAllocated, bitmaps, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockMeasureInfo(Long required, Long fullyAllocated) {
+        this(required, fullyAllocated, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

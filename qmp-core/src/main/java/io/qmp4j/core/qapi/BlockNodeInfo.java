@@ -56,6 +56,11 @@ public record BlockNodeInfo(
         this(filename, format, dirtyFlag, actualSize, virtualSize, clusterSize, encrypted, compressed, backingFilename, fullBackingFilename, backingFilenameFormat, snapshots, formatSpecific, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockNodeInfo(String filename, String format, Long virtualSize) {
+        this(filename, format, null, null, virtualSize, null, null, null, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

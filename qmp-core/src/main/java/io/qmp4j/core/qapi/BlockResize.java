@@ -63,6 +63,11 @@ public record BlockResize(
         this(device, nodeName, size, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockResize(Long size) {
+        this(null, null, size, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

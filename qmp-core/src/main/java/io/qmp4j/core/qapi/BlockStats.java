@@ -43,6 +43,11 @@ public record BlockStats(
         this(device, qdev, nodeName, stats, driverSpecific, parent, backing, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockStats(BlockDeviceStats stats) {
+        this(null, null, null, stats, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

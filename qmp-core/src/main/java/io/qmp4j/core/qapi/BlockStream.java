@@ -82,6 +82,11 @@ public record BlockStream(
         this(jobId, device, base, baseNode, backingFile, backingMaskProtocol, bottom, speed, onError, filterNodeName, autoFinalize, autoDismiss, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockStream(String device) {
+        this(null, device, null, null, null, null, null, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

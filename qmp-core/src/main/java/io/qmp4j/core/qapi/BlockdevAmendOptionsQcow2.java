@@ -30,6 +30,11 @@ public record BlockdevAmendOptionsQcow2(
         this(encrypt, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockdevAmendOptionsQcow2() {
+        this(null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -59,6 +59,11 @@ public record BlockdevBackup(
         this(jobId, device, sync, speed, bitmap, bitmapMode, compress, onSourceError, onTargetError, autoFinalize, autoDismiss, filterNodeName, discardSource, xPerf, target, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockdevBackup(String device, MirrorSyncMode sync, String target) {
+        this(null, device, sync, null, null, null, null, null, null, null, null, null, null, null, target, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -32,6 +32,11 @@ public record BlockdevCacheOptions(
         this(direct, noFlush, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockdevCacheOptions() {
+        this(null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -70,6 +70,11 @@ public record BlockdevChangeMedium(
         this(device, id, filename, format, force, readOnlyMode, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockdevChangeMedium(String filename) {
+        this(null, null, filename, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

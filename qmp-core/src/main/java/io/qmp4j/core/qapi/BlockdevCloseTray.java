@@ -61,6 +61,11 @@ public record BlockdevCloseTray(
         this(device, id, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockdevCloseTray() {
+        this(null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

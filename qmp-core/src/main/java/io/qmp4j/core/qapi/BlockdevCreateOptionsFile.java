@@ -38,6 +38,11 @@ public record BlockdevCreateOptionsFile(
         this(filename, size, preallocation, nocow, extentSizeHint, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockdevCreateOptionsFile(String filename, Long size) {
+        this(filename, size, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -34,6 +34,11 @@ public record BlockdevCreateOptionsGluster(
         this(location, size, preallocation, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockdevCreateOptionsGluster(BlockdevOptionsGluster location, Long size) {
+        this(location, size, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

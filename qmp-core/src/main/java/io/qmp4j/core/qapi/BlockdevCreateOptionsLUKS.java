@@ -51,6 +51,11 @@ public record BlockdevCreateOptionsLUKS(
         this(keySecret, cipherAlg, cipherMode, ivgenAlg, ivgenHashAlg, hashAlg, iterTime, file, header, size, preallocation, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockdevCreateOptionsLUKS(Long size) {
+        this(null, null, null, null, null, null, null, null, null, size, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

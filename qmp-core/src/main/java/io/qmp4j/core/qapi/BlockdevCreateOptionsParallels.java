@@ -34,6 +34,11 @@ public record BlockdevCreateOptionsParallels(
         this(file, size, clusterSize, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockdevCreateOptionsParallels(BlockdevRef file, Long size) {
+        this(file, size, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -36,6 +36,11 @@ public record BlockdevCreateOptionsQcow(
         this(file, size, backingFile, encrypt, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockdevCreateOptionsQcow(BlockdevRef file, Long size) {
+        this(file, size, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -57,6 +57,11 @@ public record BlockdevCreateOptionsQcow2(
         this(file, dataFile, dataFileRaw, extendedL2, size, version, backingFile, backingFmt, encrypt, clusterSize, preallocation, lazyRefcounts, refcountBits, compressionType, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockdevCreateOptionsQcow2(BlockdevRef file, Long size) {
+        this(file, null, null, null, size, null, null, null, null, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

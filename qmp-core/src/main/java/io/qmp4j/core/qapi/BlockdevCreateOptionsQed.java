@@ -41,6 +41,11 @@ public record BlockdevCreateOptionsQed(
         this(file, size, backingFile, backingFmt, clusterSize, tableSize, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockdevCreateOptionsQed(BlockdevRef file, Long size) {
+        this(file, size, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

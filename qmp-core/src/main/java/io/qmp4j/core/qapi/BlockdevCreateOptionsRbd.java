@@ -36,6 +36,11 @@ public record BlockdevCreateOptionsRbd(
         this(location, size, clusterSize, encrypt, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockdevCreateOptionsRbd(BlockdevOptionsRbd location, Long size) {
+        this(location, size, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

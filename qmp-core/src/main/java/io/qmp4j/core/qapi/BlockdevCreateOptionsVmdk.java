@@ -48,6 +48,11 @@ public record BlockdevCreateOptionsVmdk(
         this(file, size, extents, subformat, backingFile, adapterType, hwversion, toolsversion, zeroedGrain, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockdevCreateOptionsVmdk(BlockdevRef file, Long size) {
+        this(file, size, null, null, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -86,6 +86,11 @@ public record BlockdevMirror(
         this(jobId, device, target, replaces, sync, speed, granularity, bufSize, onSourceError, onTargetError, filterNodeName, copyMode, autoFinalize, autoDismiss, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockdevMirror(String device, String target, MirrorSyncMode sync) {
+        this(null, device, target, null, sync, null, null, null, null, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

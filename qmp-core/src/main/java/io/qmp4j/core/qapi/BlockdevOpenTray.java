@@ -63,6 +63,11 @@ public record BlockdevOpenTray(
         this(device, id, force, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockdevOpenTray() {
+        this(null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -54,6 +54,11 @@ public record BlockdevOptionsBlkdebug(
         this(image, config, align, maxTransfer, optWriteZero, maxWriteZero, optDiscard, maxDiscard, injectError, setState, takeChildPerms, unshareChildPerms, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockdevOptionsBlkdebug(BlockdevRef image) {
+        this(image, null, null, null, null, null, null, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -38,6 +38,11 @@ public record BlockdevOptionsBlklogwrites(
         this(file, log, logSectorSize, logAppend, logSuperUpdateInterval, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockdevOptionsBlklogwrites(BlockdevRef file, BlockdevRef log) {
+        this(file, log, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

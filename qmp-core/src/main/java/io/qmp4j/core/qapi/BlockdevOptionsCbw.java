@@ -41,6 +41,11 @@ public record BlockdevOptionsCbw(
         this(file, target, bitmap, onCbwError, cbwTimeout, minClusterSize, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockdevOptionsCbw(BlockdevRef file, BlockdevRef target) {
+        this(file, target, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -32,6 +32,11 @@ public record BlockdevOptionsCor(
         this(file, bottom, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockdevOptionsCor(BlockdevRef file) {
+        this(file, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

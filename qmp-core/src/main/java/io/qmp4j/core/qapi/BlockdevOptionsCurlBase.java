@@ -43,6 +43,11 @@ public record BlockdevOptionsCurlBase(
         this(url, readahead, timeout, username, passwordSecret, proxyUsername, proxyPasswordSecret, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockdevOptionsCurlBase(String url) {
+        this(url, null, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -45,6 +45,11 @@ public record BlockdevOptionsCurlFtps(
         this(url, readahead, timeout, username, passwordSecret, proxyUsername, proxyPasswordSecret, sslverify, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockdevOptionsCurlFtps(String url) {
+        this(url, null, null, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -49,6 +49,11 @@ public record BlockdevOptionsCurlHttps(
         this(url, readahead, timeout, username, passwordSecret, proxyUsername, proxyPasswordSecret, cookie, sslverify, cookieSecret, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockdevOptionsCurlHttps(String url) {
+        this(url, null, null, null, null, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -43,6 +43,11 @@ public record BlockdevOptionsFile(
         this(filename, prManager, locking, aio, aioMaxBatch, dropCache, xCheckCacheDropped, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockdevOptionsFile(String filename) {
+        this(filename, null, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

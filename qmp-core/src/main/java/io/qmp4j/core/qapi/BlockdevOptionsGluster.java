@@ -39,6 +39,11 @@ public record BlockdevOptionsGluster(
         this(volume, path, server, debug, logfile, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockdevOptionsGluster(String volume, String path, List<SocketAddress> server) {
+        this(volume, path, server, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

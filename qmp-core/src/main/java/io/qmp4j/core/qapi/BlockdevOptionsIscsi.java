@@ -47,6 +47,11 @@ public record BlockdevOptionsIscsi(
         this(transport, portal, target, lun, user, passwordSecret, initiatorName, headerDigest, timeout, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockdevOptionsIscsi(IscsiTransport transport, String portal, String target) {
+        this(transport, portal, target, null, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -43,6 +43,11 @@ public record BlockdevOptionsNbd(
         this(server, export, tlsCreds, tlsHostname, xDirtyBitmap, reconnectDelay, openTimeout, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockdevOptionsNbd(SocketAddress server) {
+        this(server, null, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

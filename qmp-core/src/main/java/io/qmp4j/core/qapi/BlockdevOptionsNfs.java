@@ -45,6 +45,11 @@ public record BlockdevOptionsNfs(
         this(server, path, user, group, tcpSynCount, readaheadSize, pageCacheSize, debug, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockdevOptionsNfs(NFSServer server, String path) {
+        this(server, path, null, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -34,6 +34,11 @@ public record BlockdevOptionsPreallocate(
         this(file, preallocAlign, preallocSize, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockdevOptionsPreallocate(BlockdevRef file) {
+        this(file, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -59,6 +59,11 @@ public record BlockdevOptionsQcow2(
         this(file, backing, lazyRefcounts, passDiscardRequest, passDiscardSnapshot, passDiscardOther, discardNoUnref, overlapCheck, cacheSize, l2CacheSize, l2CacheEntrySize, refcountCacheSize, cacheCleanInterval, encrypt, dataFile, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockdevOptionsQcow2(BlockdevRef file) {
+        this(file, null, null, null, null, null, null, null, null, null, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

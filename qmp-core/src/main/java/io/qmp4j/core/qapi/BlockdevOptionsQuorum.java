@@ -39,6 +39,11 @@ public record BlockdevOptionsQuorum(
         this(blkverify, children, voteThreshold, rewriteCorrupted, readPattern, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockdevOptionsQuorum(List<BlockdevRef> children, Long voteThreshold) {
+        this(null, children, voteThreshold, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -50,6 +50,11 @@ public record BlockdevOptionsRbd(
         this(pool, namespace, image, conf, snapshot, encrypt, user, authClientRequired, keySecret, server, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockdevOptionsRbd(String pool, String image) {
+        this(pool, null, image, null, null, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

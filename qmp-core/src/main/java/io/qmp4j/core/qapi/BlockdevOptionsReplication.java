@@ -34,6 +34,11 @@ public record BlockdevOptionsReplication(
         this(file, mode, topId, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockdevOptionsReplication(BlockdevRef file, ReplicationMode mode) {
+        this(file, mode, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -36,6 +36,11 @@ public record BlockdevOptionsSsh(
         this(server, path, user, hostKeyCheck, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockdevOptionsSsh(InetSocketAddress server, String path) {
+        this(server, path, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

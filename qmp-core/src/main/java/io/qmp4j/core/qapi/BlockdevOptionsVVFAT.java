@@ -39,6 +39,11 @@ public record BlockdevOptionsVVFAT(
         this(dir, fatType, floppy, label, rw, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockdevOptionsVVFAT(String dir) {
+        this(dir, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

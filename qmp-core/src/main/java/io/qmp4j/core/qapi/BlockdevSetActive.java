@@ -61,6 +61,11 @@ public record BlockdevSetActive(
         this(nodeName, active, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockdevSetActive(Boolean active) {
+        this(null, active, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -63,6 +63,11 @@ public record BlockdevSnapshotDeleteInternalSync(
         this(device, id, name, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockdevSnapshotDeleteInternalSync(String device) {
+        this(device, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

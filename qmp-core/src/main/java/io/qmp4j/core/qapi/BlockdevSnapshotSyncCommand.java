@@ -70,6 +70,11 @@ public record BlockdevSnapshotSyncCommand(
         this(device, nodeName, snapshotFile, snapshotNodeName, format, mode, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BlockdevSnapshotSyncCommand(String snapshotFile) {
+        this(null, null, snapshotFile, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -43,6 +43,11 @@ public record BootConfiguration(
         this(order, once, menu, splash, splashTime, rebootTimeout, strict, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public BootConfiguration() {
+        this(null, null, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

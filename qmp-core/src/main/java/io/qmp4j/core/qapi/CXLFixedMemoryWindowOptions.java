@@ -35,6 +35,11 @@ public record CXLFixedMemoryWindowOptions(
         this(size, interleaveGranularity, targets, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public CXLFixedMemoryWindowOptions(Long size, List<String> targets) {
+        this(size, null, targets, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -65,6 +65,11 @@ public record CalcDirtyRate(
         this(calcTime, calcTimeUnit, samplePages, mode, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public CalcDirtyRate(Long calcTime) {
+        this(calcTime, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -59,6 +59,11 @@ public record CancelVcpuDirtyLimit(
         this(cpuIndex, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public CancelVcpuDirtyLimit() {
+        this(null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -34,6 +34,11 @@ public record ChardevDBus(
         this(logfile, logappend, name, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public ChardevDBus(String name) {
+        this(null, null, name, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

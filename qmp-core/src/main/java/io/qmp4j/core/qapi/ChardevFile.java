@@ -39,6 +39,11 @@ public record ChardevFile(
         this(logfile, logappend, in, out, append, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public ChardevFile(String out) {
+        this(null, null, null, out, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

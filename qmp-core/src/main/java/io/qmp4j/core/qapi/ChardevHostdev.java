@@ -34,6 +34,11 @@ public record ChardevHostdev(
         this(logfile, logappend, device, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public ChardevHostdev(String device) {
+        this(null, null, device, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -35,6 +35,11 @@ public record ChardevHub(
         this(logfile, logappend, chardevs, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public ChardevHub(List<String> chardevs) {
+        this(null, null, chardevs, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

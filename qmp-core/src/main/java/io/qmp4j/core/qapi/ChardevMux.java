@@ -34,6 +34,11 @@ public record ChardevMux(
         this(logfile, logappend, chardev, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public ChardevMux(String chardev) {
+        this(null, null, chardev, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -55,6 +55,11 @@ public record ChardevSocket(
         this(logfile, logappend, addr, tlsCreds, tlsAuthz, server, wait_, nodelay, telnet, tn3270, websocket, reconnect, reconnectMs, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public ChardevSocket(SocketAddressLegacy addr) {
+        this(null, null, addr, null, null, null, null, null, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

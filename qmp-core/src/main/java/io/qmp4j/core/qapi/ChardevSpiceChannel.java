@@ -34,6 +34,11 @@ public record ChardevSpiceChannel(
         this(logfile, logappend, type, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public ChardevSpiceChannel(String type) {
+        this(null, null, type, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

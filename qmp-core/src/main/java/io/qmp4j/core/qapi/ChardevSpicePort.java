@@ -34,6 +34,11 @@ public record ChardevSpicePort(
         this(logfile, logappend, fqdn, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public ChardevSpicePort(String fqdn) {
+        this(null, null, fqdn, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -34,6 +34,11 @@ public record ChardevStdio(
         this(logfile, logappend, signal, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public ChardevStdio() {
+        this(null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -36,6 +36,11 @@ public record ChardevUdp(
         this(logfile, logappend, remote, local, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public ChardevUdp(SocketAddressLegacy remote) {
+        this(null, null, remote, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

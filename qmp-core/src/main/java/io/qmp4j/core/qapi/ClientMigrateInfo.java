@@ -67,6 +67,11 @@ public record ClientMigrateInfo(
         this(protocol, hostname, port, tlsPort, certSubject, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public ClientMigrateInfo(String protocol, String hostname) {
+        this(protocol, hostname, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -47,6 +47,11 @@ public record ColoCompareProperties(
         this(primaryIn, secondaryIn, outdev, iothread, notifyDev, compareTimeout, expiredScanCycle, maxQueueSize, vnetHdrSupport, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public ColoCompareProperties(String primaryIn, String secondaryIn, String outdev, String iothread) {
+        this(primaryIn, secondaryIn, outdev, iothread, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -36,6 +36,11 @@ public record CommandLineParameterInfo(
         this(name, type, help, default_, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public CommandLineParameterInfo(String name, CommandLineParameterType type) {
+        this(name, type, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -43,6 +43,11 @@ public record CpuDefinitionInfo(
         this(name, migrationSafe, static_, unavailableFeatures, typename, aliasOf, deprecated, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public CpuDefinitionInfo(String name, Boolean static_, String typename, Boolean deprecated) {
+        this(name, null, static_, null, typename, null, deprecated, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -34,6 +34,11 @@ public record CpuInfoS390(
         this(cpuState, dedicated, entitlement, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public CpuInfoS390(S390CpuState cpuState) {
+        this(cpuState, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

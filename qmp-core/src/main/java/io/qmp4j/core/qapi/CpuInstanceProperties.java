@@ -47,6 +47,11 @@ public record CpuInstanceProperties(
         this(nodeId, drawerId, bookId, socketId, dieId, clusterId, moduleId, coreId, threadId, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public CpuInstanceProperties() {
+        this(null, null, null, null, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

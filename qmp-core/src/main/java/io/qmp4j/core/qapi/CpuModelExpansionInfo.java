@@ -33,6 +33,11 @@ public record CpuModelExpansionInfo(
         this(model, deprecatedProps, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public CpuModelExpansionInfo(CpuModelInfo model) {
+        this(model, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -32,6 +32,11 @@ public record CpuModelInfo(
         this(name, props, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public CpuModelInfo(String name) {
+        this(name, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -36,6 +36,11 @@ public record CryptodevVhostUserProperties(
         this(queues, throttleBps, throttleOps, chardev, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public CryptodevVhostUserProperties(String chardev) {
+        this(null, null, null, chardev, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

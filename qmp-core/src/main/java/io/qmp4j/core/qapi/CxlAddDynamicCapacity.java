@@ -70,6 +70,11 @@ public record CxlAddDynamicCapacity(
         this(path, hostId, selectionPolicy, region, tag, extents, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public CxlAddDynamicCapacity(String path, Long hostId, CxlExtentSelectionPolicy selectionPolicy, Long region, List<CxlDynamicCapacityExtent> extents) {
+        this(path, hostId, selectionPolicy, region, null, extents, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -89,6 +89,11 @@ public record CxlInjectDramEvent(
         this(path, log, flags, dpa, descriptor, type, transactionType, channel, rank, nibbleMask, bankGroup, bank, row, column, correctionMask, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public CxlInjectDramEvent(String path, CxlEventLog log, Long flags, Long dpa, Long descriptor, Long type, Long transactionType) {
+        this(path, log, flags, dpa, descriptor, type, transactionType, null, null, null, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

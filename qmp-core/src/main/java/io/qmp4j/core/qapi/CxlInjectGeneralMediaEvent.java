@@ -80,6 +80,11 @@ public record CxlInjectGeneralMediaEvent(
         this(path, log, flags, dpa, descriptor, type, transactionType, channel, rank, device, componentId, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public CxlInjectGeneralMediaEvent(String path, CxlEventLog log, Long flags, Long dpa, Long descriptor, Long type, Long transactionType) {
+        this(path, log, flags, dpa, descriptor, type, transactionType, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

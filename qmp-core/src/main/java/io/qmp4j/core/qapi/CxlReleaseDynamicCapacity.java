@@ -74,6 +74,11 @@ public record CxlReleaseDynamicCapacity(
         this(path, hostId, removalPolicy, forcedRemoval, sanitizeOnRelease, region, tag, extents, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public CxlReleaseDynamicCapacity(String path, Long hostId, CxlExtentRemovalPolicy removalPolicy, Long region, List<CxlDynamicCapacityExtent> extents) {
+        this(path, hostId, removalPolicy, null, null, region, null, extents, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

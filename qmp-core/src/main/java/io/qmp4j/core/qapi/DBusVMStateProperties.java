@@ -32,6 +32,11 @@ public record DBusVMStateProperties(
         this(addr, idList, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public DBusVMStateProperties(String addr) {
+        this(addr, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

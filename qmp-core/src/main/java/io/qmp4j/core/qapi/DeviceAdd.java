@@ -63,6 +63,11 @@ public record DeviceAdd(
         this(driver, bus, id, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public DeviceAdd(String driver) {
+        this(driver, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -35,6 +35,11 @@ public record DeviceUnplugGuestErrorEvent(
         this(device, path, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public DeviceUnplugGuestErrorEvent(String path) {
+        this(null, path, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

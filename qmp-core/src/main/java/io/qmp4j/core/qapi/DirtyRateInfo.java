@@ -45,6 +45,11 @@ public record DirtyRateInfo(
         this(dirtyRate, status, startTime, calcTime, calcTimeUnit, samplePages, mode, vcpuDirtyRate, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public DirtyRateInfo(DirtyRateStatus status, Long startTime, Long calcTime, Long samplePages, DirtyRateMeasureMode mode) {
+        this(null, status, startTime, calcTime, null, samplePages, mode, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -39,6 +39,11 @@ public record DisplayCocoa(
         this(leftCommandKey, fullGrab, swapOptCmd, zoomToFit, zoomInterpolation, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public DisplayCocoa() {
+        this(null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -37,6 +37,11 @@ public record DisplayGTK(
         this(grabOnHover, zoomToFit, showTabs, showMenubar, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public DisplayGTK() {
+        this(null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -63,6 +63,11 @@ public record DriveBackup(
         this(jobId, device, sync, speed, bitmap, bitmapMode, compress, onSourceError, onTargetError, autoFinalize, autoDismiss, filterNodeName, discardSource, xPerf, target, format, mode, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public DriveBackup(String device, MirrorSyncMode sync, String target) {
+        this(null, device, sync, null, null, null, null, null, null, null, null, null, null, null, target, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -63,6 +63,11 @@ public record DriveMirror(
         this(jobId, device, target, format, nodeName, replaces, sync, mode, speed, granularity, bufSize, onSourceError, onTargetError, unmap, copyMode, autoFinalize, autoDismiss, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public DriveMirror(String device, String target, MirrorSyncMode sync) {
+        this(null, device, target, null, null, null, sync, null, null, null, null, null, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

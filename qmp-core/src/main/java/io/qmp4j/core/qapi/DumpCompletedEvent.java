@@ -35,6 +35,11 @@ public record DumpCompletedEvent(
         this(result, error, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public DumpCompletedEvent(DumpQueryResult result) {
+        this(result, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

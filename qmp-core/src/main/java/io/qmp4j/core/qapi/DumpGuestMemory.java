@@ -70,6 +70,11 @@ public record DumpGuestMemory(
         this(paging, protocol, detach, begin, length, format, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public DumpGuestMemory(Boolean paging, String protocol) {
+        this(paging, protocol, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -63,6 +63,11 @@ public record Eject(
         this(device, id, force, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public Eject() {
+        this(null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -34,6 +34,11 @@ public record EventLoopBaseProperties(
         this(aioMaxBatch, threadPoolMin, threadPoolMax, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public EventLoopBaseProperties() {
+        this(null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

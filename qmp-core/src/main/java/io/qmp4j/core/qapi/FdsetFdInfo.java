@@ -32,6 +32,11 @@ public record FdsetFdInfo(
         this(fd, opaque, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public FdsetFdInfo(Long fd) {
+        this(fd, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -41,6 +41,11 @@ public record FilterBufferProperties(
         this(netdev, queue, status, position, insert, interval, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public FilterBufferProperties(String netdev, Long interval) {
+        this(netdev, null, null, null, null, interval, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -43,6 +43,11 @@ public record FilterDumpProperties(
         this(netdev, queue, status, position, insert, file, maxlen, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public FilterDumpProperties(String netdev, String file) {
+        this(netdev, null, null, null, null, file, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

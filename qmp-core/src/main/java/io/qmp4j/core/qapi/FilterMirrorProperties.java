@@ -43,6 +43,11 @@ public record FilterMirrorProperties(
         this(netdev, queue, status, position, insert, outdev, vnetHdrSupport, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public FilterMirrorProperties(String netdev, String outdev) {
+        this(netdev, null, null, null, null, outdev, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -45,6 +45,11 @@ public record FilterRedirectorProperties(
         this(netdev, queue, status, position, insert, indev, outdev, vnetHdrSupport, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public FilterRedirectorProperties(String netdev) {
+        this(netdev, null, null, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

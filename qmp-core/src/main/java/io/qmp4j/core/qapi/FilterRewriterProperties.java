@@ -41,6 +41,11 @@ public record FilterRewriterProperties(
         this(netdev, queue, status, position, insert, vnetHdrSupport, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public FilterRewriterProperties(String netdev) {
+        this(netdev, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -35,6 +35,11 @@ public record GuestPanickedEvent(
         this(action, info, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public GuestPanickedEvent(GuestPanicAction action) {
+        this(action, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -36,6 +36,11 @@ public record HotpluggableCPU(
         this(type, vcpusCount, props, qomPath, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public HotpluggableCPU(String type, Long vcpusCount, CpuInstanceProperties props) {
+        this(type, vcpusCount, props, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -61,6 +61,11 @@ public record HumanMonitorCommand(
         this(commandLine, cpuIndex, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public HumanMonitorCommand(String commandLine) {
+        this(commandLine, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -36,6 +36,11 @@ public record HvBalloonDeviceInfo(
         this(id, memaddr, maxSize, memdev, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public HvBalloonDeviceInfo(Long maxSize) {
+        this(null, null, maxSize, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -33,6 +33,11 @@ public record IOThreadVirtQueueMapping(
         this(iothread, vqs, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public IOThreadVirtQueueMapping(String iothread) {
+        this(iothread, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

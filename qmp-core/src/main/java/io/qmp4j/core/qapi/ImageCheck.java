@@ -53,6 +53,11 @@ public record ImageCheck(
         this(filename, format, checkErrors, imageEndOffset, corruptions, leaks, corruptionsFixed, leaksFixed, totalClusters, allocatedClusters, fragmentedClusters, compressedClusters, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public ImageCheck(String filename, String format, Long checkErrors) {
+        this(filename, format, checkErrors, null, null, null, null, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -58,6 +58,11 @@ public record ImageInfo(
         this(filename, format, dirtyFlag, actualSize, virtualSize, clusterSize, encrypted, compressed, backingFilename, fullBackingFilename, backingFilenameFormat, snapshots, formatSpecific, backingImage, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public ImageInfo(String filename, String format, Long virtualSize) {
+        this(filename, format, null, null, virtualSize, null, null, null, null, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

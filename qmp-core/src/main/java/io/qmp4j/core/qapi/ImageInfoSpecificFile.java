@@ -30,6 +30,11 @@ public record ImageInfoSpecificFile(
         this(extentSizeHint, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public ImageInfoSpecificFile() {
+        this(null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -50,6 +50,11 @@ public record ImageInfoSpecificQCow2(
         this(compat, dataFile, dataFileRaw, extendedL2, lazyRefcounts, corrupt, refcountBits, encrypt, bitmaps, compressionType, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public ImageInfoSpecificQCow2(String compat, Long refcountBits, Qcow2CompressionType compressionType) {
+        this(compat, null, null, null, null, null, refcountBits, null, null, compressionType, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

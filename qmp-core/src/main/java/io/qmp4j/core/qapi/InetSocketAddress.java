@@ -45,6 +45,11 @@ public record InetSocketAddress(
         this(host, port, numeric, to, ipv4, ipv6, keepAlive, mptcp, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public InetSocketAddress(String host, String port) {
+        this(host, port, null, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -43,6 +43,11 @@ public record InputBarrierProperties(
         this(name, server, port, xOrigin, yOrigin, width, height, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public InputBarrierProperties(String name) {
+        this(name, null, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -36,6 +36,11 @@ public record InputLinuxProperties(
         this(evdev, grabAll, repeat, grabToggle, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public InputLinuxProperties(String evdev) {
+        this(evdev, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

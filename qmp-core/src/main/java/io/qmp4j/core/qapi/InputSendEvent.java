@@ -64,6 +64,11 @@ public record InputSendEvent(
         this(device, head, events, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public InputSendEvent(List<InputEvent> events) {
+        this(null, null, events, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -40,6 +40,11 @@ public record JobInfo(
         this(id, type, status, currentProgress, totalProgress, error, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public JobInfo(String id, JobType type, JobStatus status, Long currentProgress, Long totalProgress) {
+        this(id, type, status, currentProgress, totalProgress, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

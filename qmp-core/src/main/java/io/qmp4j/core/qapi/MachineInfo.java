@@ -52,6 +52,11 @@ public record MachineInfo(
         this(name, alias, isDefault, cpuMax, hotpluggableCpus, numaMemSupported, deprecated, defaultCpuType, defaultRamId, acpi, compatProps, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public MachineInfo(String name, Long cpuMax, Boolean hotpluggableCpus, Boolean numaMemSupported, Boolean deprecated) {
+        this(name, null, null, cpuMax, hotpluggableCpus, numaMemSupported, deprecated, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -46,6 +46,11 @@ public record MapEntry(
         this(start, length, data, zero, compressed, depth, present, offset, filename, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public MapEntry(Long start, Long length, Boolean data, Boolean zero, Long depth, Boolean present) {
+        this(start, length, data, zero, null, depth, present, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -47,6 +47,11 @@ public record Memdev(
         this(id, size, merge, dump, prealloc, share, reserve, hostNodes, policy, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public Memdev(Long size, Boolean merge, Boolean dump, Boolean prealloc, Boolean share, List<Long> hostNodes, HostMemPolicy policy) {
+        this(null, size, merge, dump, prealloc, share, null, hostNodes, policy, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

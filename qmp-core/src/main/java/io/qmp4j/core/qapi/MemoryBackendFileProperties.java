@@ -66,6 +66,11 @@ public record MemoryBackendFileProperties(
         this(dump, hostNodes, merge, policy, prealloc, preallocThreads, preallocContext, share, reserve, size, xUseCanonicalPathForRamblockId, align, offset, discardData, memPath, pmem, readonly, rom, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public MemoryBackendFileProperties(Long size, String memPath) {
+        this(null, null, null, null, null, null, null, null, null, size, null, null, null, null, memPath, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

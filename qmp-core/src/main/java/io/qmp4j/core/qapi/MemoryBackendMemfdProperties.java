@@ -58,6 +58,11 @@ public record MemoryBackendMemfdProperties(
         this(dump, hostNodes, merge, policy, prealloc, preallocThreads, preallocContext, share, reserve, size, xUseCanonicalPathForRamblockId, hugetlb, hugetlbsize, seal, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public MemoryBackendMemfdProperties(Long size) {
+        this(null, null, null, null, null, null, null, null, null, size, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -52,6 +52,11 @@ public record MemoryBackendProperties(
         this(dump, hostNodes, merge, policy, prealloc, preallocThreads, preallocContext, share, reserve, size, xUseCanonicalPathForRamblockId, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public MemoryBackendProperties(Long size) {
+        this(null, null, null, null, null, null, null, null, null, size, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -37,6 +37,11 @@ public record MemoryDeviceSizeChangeEvent(
         this(id, size, qomPath, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public MemoryDeviceSizeChangeEvent(Long size, String qomPath) {
+        this(null, size, qomPath, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -32,6 +32,11 @@ public record MemoryInfo(
         this(baseMemory, pluggedMemory, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public MemoryInfo(Long baseMemory) {
+        this(baseMemory, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -34,6 +34,11 @@ public record MemorySizeConfiguration(
         this(size, maxSize, slots, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public MemorySizeConfiguration() {
+        this(null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

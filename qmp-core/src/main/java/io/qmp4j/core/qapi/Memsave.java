@@ -65,6 +65,11 @@ public record Memsave(
         this(val, size, filename, cpuIndex, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public Memsave(Long val, Long size, String filename) {
+        this(val, size, filename, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

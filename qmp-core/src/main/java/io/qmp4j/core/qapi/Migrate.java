@@ -71,6 +71,11 @@ public record Migrate(
         this(uri, channels, detach, resume, blk, inc, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public Migrate() {
+        this(null, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -64,6 +64,11 @@ public record MigrateIncoming(
         this(uri, channels, exitOnError, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public MigrateIncoming() {
+        this(null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

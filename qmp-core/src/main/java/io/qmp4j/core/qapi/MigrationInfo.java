@@ -66,6 +66,11 @@ public record MigrationInfo(
         this(status, ram, vfio, xbzrleCache, totalTime, expectedDowntime, downtime, setupTime, cpuThrottlePercentage, errorDesc, blockedReasons, postcopyBlocktime, postcopyVcpuBlocktime, socketAddress, dirtyLimitThrottleTimePerRound, dirtyLimitRingFullTime, disk, compression, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public MigrationInfo() {
+        this(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -98,6 +98,11 @@ public record MigrationParameters(
         this(announceInitial, announceMax, announceRounds, announceStep, throttleTriggerThreshold, cpuThrottleInitial, cpuThrottleIncrement, cpuThrottleTailslow, tlsCreds, tlsHostname, tlsAuthz, maxBandwidth, availSwitchoverBandwidth, downtimeLimit, xCheckpointDelay, multifdChannels, xbzrleCacheSize, maxPostcopyBandwidth, maxCpuThrottle, multifdCompression, multifdZlibLevel, multifdQatzipLevel, multifdZstdLevel, blockBitmapMapping, xVcpuDirtyLimitPeriod, vcpuDirtyLimit, mode, zeroPageDetection, directIo, compressLevel, compressThreads, compressWaitThread, decompressThreads, blockIncremental, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public MigrationParameters() {
+        this(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

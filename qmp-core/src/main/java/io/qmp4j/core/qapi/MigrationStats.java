@@ -64,6 +64,11 @@ public record MigrationStats(
         this(transferred, remaining, total, duplicate, normal, normalBytes, dirtyPagesRate, mbps, dirtySyncCount, postcopyRequests, pageSize, multifdBytes, pagesPerSecond, precopyBytes, downtimeBytes, postcopyBytes, dirtySyncMissedZeroCopy, skipped, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public MigrationStats(Long transferred, Long remaining, Long total, Long duplicate, Long normal, Long normalBytes, Long dirtyPagesRate, Double mbps, Long dirtySyncCount, Long postcopyRequests, Long pageSize, Long multifdBytes, Long pagesPerSecond, Long precopyBytes, Long downtimeBytes, Long postcopyBytes, Long dirtySyncMissedZeroCopy) {
+        this(transferred, remaining, total, duplicate, normal, normalBytes, dirtyPagesRate, mbps, dirtySyncCount, postcopyRequests, pageSize, multifdBytes, pagesPerSecond, precopyBytes, downtimeBytes, postcopyBytes, dirtySyncMissedZeroCopy, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -36,6 +36,11 @@ public record MonitorOptions(
         this(id, mode, pretty, chardev, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public MonitorOptions(String chardev) {
+        this(null, null, null, chardev, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

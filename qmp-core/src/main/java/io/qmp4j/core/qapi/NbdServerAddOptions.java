@@ -39,6 +39,11 @@ public record NbdServerAddOptions(
         this(name, description, device, writable, bitmap, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public NbdServerAddOptions(String device) {
+        this(null, null, device, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

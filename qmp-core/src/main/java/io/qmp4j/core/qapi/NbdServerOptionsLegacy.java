@@ -39,6 +39,11 @@ public record NbdServerOptionsLegacy(
         this(handshakeMaxSeconds, tlsCreds, tlsAuthz, maxConnections, addr, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public NbdServerOptionsLegacy(SocketAddressLegacy addr) {
+        this(null, null, null, null, addr, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

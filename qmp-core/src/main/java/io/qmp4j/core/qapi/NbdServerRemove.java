@@ -61,6 +61,11 @@ public record NbdServerRemove(
         this(name, mode, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public NbdServerRemove(String name) {
+        this(name, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

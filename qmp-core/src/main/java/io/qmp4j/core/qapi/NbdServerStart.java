@@ -68,6 +68,11 @@ public record NbdServerStart(
         this(handshakeMaxSeconds, tlsCreds, tlsAuthz, maxConnections, addr, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public NbdServerStart(SocketAddressLegacy addr) {
+        this(null, null, null, null, addr, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -43,6 +43,11 @@ public record NetdevAFXDPOptions(
         this(ifname, mode, forceCopy, queues, startQueue, inhibit, sockFds, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public NetdevAFXDPOptions(String ifname) {
+        this(ifname, null, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -32,6 +32,11 @@ public record NetdevHubPortOptions(
         this(hubid, netdev, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public NetdevHubPortOptions(Long hubid) {
+        this(hubid, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -57,6 +57,11 @@ public record NetdevL2TPv3Options(
         this(src, dst, srcport, dstport, ipv6, udp, cookie64, counter, pincounter, txcookie, rxcookie, txsession, rxsession, offset, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public NetdevL2TPv3Options(String src, String dst, Long txsession) {
+        this(src, dst, null, null, null, null, null, null, null, null, null, txsession, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -32,6 +32,11 @@ public record NetdevNetmapOptions(
         this(ifname, devname, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public NetdevNetmapOptions(String ifname) {
+        this(ifname, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -36,6 +36,11 @@ public record NetdevStreamOptions(
         this(addr, server, reconnect, reconnectMs, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public NetdevStreamOptions(SocketAddress addr) {
+        this(addr, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

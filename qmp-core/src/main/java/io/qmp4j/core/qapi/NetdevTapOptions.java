@@ -59,6 +59,11 @@ public record NetdevTapOptions(
         this(ifname, fd, fds, script, downscript, br, helper, sndbuf, vnetHdr, vhost, vhostfd, vhostfds, vhostforce, queues, pollUs, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public NetdevTapOptions() {
+        this(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

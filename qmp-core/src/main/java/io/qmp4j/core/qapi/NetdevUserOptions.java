@@ -74,6 +74,11 @@ public record NetdevUserOptions(
         this(hostname, restrict, ipv4, ipv6, ip, net, host, tftp, bootfile, dhcpstart, dns, dnssearch, domainname, ipv6Prefix, ipv6Prefixlen, ipv6Host, ipv6Dns, smb, smbserver, hostfwd, guestfwd, tftpServerName, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public NetdevUserOptions() {
+        this(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -34,6 +34,11 @@ public record NetdevVhostUserOptions(
         this(chardev, vhostforce, queues, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public NetdevVhostUserOptions(String chardev) {
+        this(chardev, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

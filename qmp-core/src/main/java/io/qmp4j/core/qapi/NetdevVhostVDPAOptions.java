@@ -37,6 +37,11 @@ public record NetdevVhostVDPAOptions(
         this(vhostdev, vhostfd, queues, xSvq, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public NetdevVhostVDPAOptions() {
+        this(null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -32,6 +32,11 @@ public record NetdevVmnetBridgedOptions(
         this(ifname, isolated, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public NetdevVmnetBridgedOptions(String ifname) {
+        this(ifname, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

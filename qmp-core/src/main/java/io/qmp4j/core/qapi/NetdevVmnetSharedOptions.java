@@ -39,6 +39,11 @@ public record NetdevVmnetSharedOptions(
         this(startAddress, endAddress, subnetMask, isolated, nat66Prefix, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public NetdevVmnetSharedOptions() {
+        this(null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

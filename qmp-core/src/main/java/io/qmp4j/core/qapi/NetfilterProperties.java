@@ -39,6 +39,11 @@ public record NetfilterProperties(
         this(netdev, queue, status, position, insert, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public NetfilterProperties(String netdev) {
+        this(netdev, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -35,6 +35,11 @@ public record NicRxFilterChangedEvent(
         this(name, path, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public NicRxFilterChangedEvent(String path) {
+        this(null, path, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -40,6 +40,11 @@ public record NumaHmatLBOptions(
         this(initiator, target, hierarchy, dataType, latency, bandwidth, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public NumaHmatLBOptions(Long initiator, Long target, HmatLBMemoryHierarchy hierarchy, HmatLBDataType dataType) {
+        this(initiator, target, hierarchy, dataType, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

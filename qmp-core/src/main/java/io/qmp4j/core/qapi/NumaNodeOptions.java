@@ -40,6 +40,11 @@ public record NumaNodeOptions(
         this(nodeid, cpus, mem, memdev, initiator, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public NumaNodeOptions() {
+        this(null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

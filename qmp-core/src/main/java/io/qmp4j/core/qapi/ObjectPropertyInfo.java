@@ -36,6 +36,11 @@ public record ObjectPropertyInfo(
         this(name, type, description, defaultValue, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public ObjectPropertyInfo(String name, String type) {
+        this(name, type, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

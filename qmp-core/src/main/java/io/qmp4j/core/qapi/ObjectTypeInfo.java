@@ -34,6 +34,11 @@ public record ObjectTypeInfo(
         this(name, abstract_, parent, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public ObjectTypeInfo(String name) {
+        this(name, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

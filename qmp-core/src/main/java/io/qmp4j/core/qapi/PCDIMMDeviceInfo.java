@@ -44,6 +44,11 @@ public record PCDIMMDeviceInfo(
         this(id, addr, size, slot, node, memdev, hotplugged, hotpluggable, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public PCDIMMDeviceInfo(Long addr, Long size, Long slot, Long node, String memdev, Boolean hotplugged, Boolean hotpluggable) {
+        this(null, addr, size, slot, node, memdev, hotplugged, hotpluggable, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -33,6 +33,11 @@ public record PciBridgeInfo(
         this(bus, devices, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public PciBridgeInfo(PciBusInfo bus) {
+        this(bus, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -32,6 +32,11 @@ public record PciDeviceClass(
         this(desc, class_, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public PciDeviceClass(Long class_) {
+        this(null, class_, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -36,6 +36,11 @@ public record PciDeviceId(
         this(device, vendor, subsystem, subsystemVendor, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public PciDeviceId(Long device, Long vendor) {
+        this(device, vendor, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -49,6 +49,11 @@ public record PciDeviceInfo(
         this(bus, slot, function, classInfo, id, irq, irqPin, qdevId, pciBridge, regions, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public PciDeviceInfo(Long bus, Long slot, Long function, PciDeviceClass classInfo, PciDeviceId id, Long irqPin, String qdevId, List<PciMemoryRegion> regions) {
+        this(bus, slot, function, classInfo, id, null, irqPin, qdevId, null, regions, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -40,6 +40,11 @@ public record PciMemoryRegion(
         this(bar, type, address, size, prefetch, memType64, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public PciMemoryRegion(Long bar, String type, Long address, Long size) {
+        this(bar, type, address, size, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

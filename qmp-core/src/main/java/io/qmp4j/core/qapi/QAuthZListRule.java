@@ -34,6 +34,11 @@ public record QAuthZListRule(
         this(match, policy, format, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public QAuthZListRule(String match, QAuthZListPolicy policy) {
+        this(match, policy, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -41,6 +41,11 @@ public record QCryptoBlockAmendOptionsLUKS(
         this(state, newSecret, oldSecret, keyslot, iterTime, secret, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public QCryptoBlockAmendOptionsLUKS(QCryptoBlockLUKSKeyslotState state) {
+        this(state, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

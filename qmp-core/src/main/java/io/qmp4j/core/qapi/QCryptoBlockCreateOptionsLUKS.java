@@ -43,6 +43,11 @@ public record QCryptoBlockCreateOptionsLUKS(
         this(keySecret, cipherAlg, cipherMode, ivgenAlg, ivgenHashAlg, hashAlg, iterTime, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public QCryptoBlockCreateOptionsLUKS() {
+        this(null, null, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -49,6 +49,11 @@ public record QCryptoBlockInfoLUKS(
         this(cipherAlg, cipherMode, ivgenAlg, ivgenHashAlg, hashAlg, detachedHeader, payloadOffset, masterKeyIters, uuid, slots, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public QCryptoBlockInfoLUKS(QCryptoCipherAlgo cipherAlg, QCryptoCipherMode cipherMode, QCryptoIVGenAlgo ivgenAlg, QCryptoHashAlgo hashAlg, Long payloadOffset, Long masterKeyIters, String uuid, List<QCryptoBlockInfoLUKSSlot> slots) {
+        this(cipherAlg, cipherMode, ivgenAlg, null, hashAlg, null, payloadOffset, masterKeyIters, uuid, slots, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -36,6 +36,11 @@ public record QCryptoBlockInfoLUKSSlot(
         this(active, iters, stripes, keyOffset, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public QCryptoBlockInfoLUKSSlot(Boolean active, Long keyOffset) {
+        this(active, null, null, keyOffset, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -49,6 +49,11 @@ public record Qcow2OverlapCheckFlags(
         this(template, mainHeader, activeL1, activeL2, refcountTable, refcountBlock, snapshotTable, inactiveL1, inactiveL2, bitmapDirectory, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public Qcow2OverlapCheckFlags() {
+        this(null, null, null, null, null, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

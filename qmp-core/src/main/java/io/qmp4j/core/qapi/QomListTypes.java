@@ -62,6 +62,11 @@ public record QomListTypes(
         this(implements_, abstract_, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public QomListTypes() {
+        this(null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -32,6 +32,11 @@ public record QtestProperties(
         this(chardev, log, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public QtestProperties(String chardev) {
+        this(chardev, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -59,6 +59,11 @@ public record QueryDirtyRate(
         this(calcTimeUnit, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public QueryDirtyRate() {
+        this(null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

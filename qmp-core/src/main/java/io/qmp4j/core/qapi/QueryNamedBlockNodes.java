@@ -60,6 +60,11 @@ public record QueryNamedBlockNodes(
         this(flat, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public QueryNamedBlockNodes() {
+        this(null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -62,6 +62,11 @@ public record QueryRockerOfDpaGroups(
         this(name, type, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public QueryRockerOfDpaGroups(String name) {
+        this(name, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

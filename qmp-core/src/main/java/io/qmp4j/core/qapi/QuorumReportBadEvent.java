@@ -41,6 +41,11 @@ public record QuorumReportBadEvent(
         this(type, error, nodeName, sectorNum, sectorsCount, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public QuorumReportBadEvent(QuorumOpType type, String nodeName, Long sectorNum, Long sectorsCount) {
+        this(type, null, nodeName, sectorNum, sectorsCount, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -32,6 +32,11 @@ public record RbdEncryptionCreateOptionsLUKS(
         this(keySecret, cipherAlg, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public RbdEncryptionCreateOptionsLUKS(String keySecret) {
+        this(keySecret, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -61,6 +61,11 @@ public record RemoveFd(
         this(fdsetId, fd, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public RemoveFd(Long fdsetId) {
+        this(fdsetId, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -34,6 +34,11 @@ public record ReplayInfo(
         this(mode, filename, icount, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public ReplayInfo(ReplayMode mode, Long icount) {
+        this(mode, null, icount, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

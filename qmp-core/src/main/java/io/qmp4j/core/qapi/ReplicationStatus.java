@@ -32,6 +32,11 @@ public record ReplicationStatus(
         this(error, desc, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public ReplicationStatus(Boolean error) {
+        this(error, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

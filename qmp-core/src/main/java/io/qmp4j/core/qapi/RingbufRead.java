@@ -63,6 +63,11 @@ public record RingbufRead(
         this(device, size, format, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public RingbufRead(String device, Long size) {
+        this(device, size, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -63,6 +63,11 @@ public record RingbufWrite(
         this(device, data, format, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public RingbufWrite(String device, String data) {
+        this(device, data, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -32,6 +32,11 @@ public record RngEgdProperties(
         this(opened, chardev, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public RngEgdProperties(String chardev) {
+        this(null, chardev, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -41,6 +41,11 @@ public record RockerOfDpaFlowAction(
         this(gotoTbl, groupId, tunnelLport, vlanId, newVlanId, outPport, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public RockerOfDpaFlowAction() {
+        this(null, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

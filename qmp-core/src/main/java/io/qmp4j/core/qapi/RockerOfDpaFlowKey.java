@@ -51,6 +51,11 @@ public record RockerOfDpaFlowKey(
         this(priority, tblId, inPport, tunnelId, vlanId, ethType, ethSrc, ethDst, ipProto, ipTos, ipDst, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public RockerOfDpaFlowKey(Long priority, Long tblId) {
+        this(priority, tblId, null, null, null, null, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

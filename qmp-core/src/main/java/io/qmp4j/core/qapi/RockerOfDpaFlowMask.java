@@ -43,6 +43,11 @@ public record RockerOfDpaFlowMask(
         this(inPport, tunnelId, vlanId, ethSrc, ethDst, ipProto, ipTos, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public RockerOfDpaFlowMask() {
+        this(null, null, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

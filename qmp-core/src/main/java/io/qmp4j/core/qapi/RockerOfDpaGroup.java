@@ -56,6 +56,11 @@ public record RockerOfDpaGroup(
         this(id, type, vlanId, pport, index, outPport, groupId, setVlanId, popVlan, groupIds, setEthSrc, setEthDst, ttlCheck, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public RockerOfDpaGroup(Long id, Long type) {
+        this(id, type, null, null, null, null, null, null, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -41,6 +41,11 @@ public record SGXInfo(
         this(sgx, sgx1, sgx2, flc, sections, sectionSize, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public SGXInfo(Boolean sgx, Boolean sgx1, Boolean sgx2, Boolean flc, List<SGXEPCSection> sections) {
+        this(sgx, sgx1, sgx2, flc, sections, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

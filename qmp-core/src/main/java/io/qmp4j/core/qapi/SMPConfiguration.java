@@ -49,6 +49,11 @@ public record SMPConfiguration(
         this(cpus, drawers, books, sockets, dies, clusters, modules, cores, threads, maxcpus, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public SMPConfiguration() {
+        this(null, null, null, null, null, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -34,6 +34,11 @@ public record SchemaInfoCommand(
         this(argType, retType, allowOob_, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public SchemaInfoCommand(String argType, String retType) {
+        this(argType, retType, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -33,6 +33,11 @@ public record SchemaInfoEnumMember(
         this(name, features, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public SchemaInfoEnumMember(String name) {
+        this(name, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -35,6 +35,11 @@ public record SchemaInfoObject(
         this(members, tag, variants, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public SchemaInfoObject(List<SchemaInfoObjectMember> members) {
+        this(members, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -37,6 +37,11 @@ public record SchemaInfoObjectMember(
         this(name, type, default_, features, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public SchemaInfoObjectMember(String name, String type) {
+        this(name, type, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

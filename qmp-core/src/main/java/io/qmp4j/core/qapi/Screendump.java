@@ -65,6 +65,11 @@ public record Screendump(
         this(filename, device, head, format, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public Screendump(String filename) {
+        this(filename, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

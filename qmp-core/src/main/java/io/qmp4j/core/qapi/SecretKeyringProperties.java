@@ -39,6 +39,11 @@ public record SecretKeyringProperties(
         this(format, keyid, iv, serial, loaded, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public SecretKeyringProperties(Long serial) {
+        this(null, null, null, serial, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -62,6 +62,11 @@ public record SendKey(
         this(keys, holdTime, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public SendKey(List<KeyValue> keys) {
+        this(keys, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -66,6 +66,11 @@ public record SetAction(
         this(reboot, shutdown, panic, watchdog, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public SetAction() {
+        this(null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

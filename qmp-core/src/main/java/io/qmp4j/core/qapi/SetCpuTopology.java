@@ -70,6 +70,11 @@ public record SetCpuTopology(
         this(coreId, socketId, bookId, drawerId, entitlement, dedicated, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public SetCpuTopology(Long coreId) {
+        this(coreId, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

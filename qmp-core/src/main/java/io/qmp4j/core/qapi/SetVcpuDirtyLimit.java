@@ -61,6 +61,11 @@ public record SetVcpuDirtyLimit(
         this(cpuIndex, dirtyRate, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public SetVcpuDirtyLimit(Long dirtyRate) {
+        this(null, dirtyRate, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -36,6 +36,11 @@ public record SevCommonProperties(
         this(sevDevice, cbitpos, reducedPhysBits, kernelHashes, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public SevCommonProperties(Long reducedPhysBits) {
+        this(null, null, reducedPhysBits, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -47,6 +47,11 @@ public record SevGuestProperties(
         this(sevDevice, cbitpos, reducedPhysBits, kernelHashes, dhCertFile, sessionFile, policy, handle, legacyVmType, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public SevGuestProperties(Long reducedPhysBits) {
+        this(null, null, reducedPhysBits, null, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

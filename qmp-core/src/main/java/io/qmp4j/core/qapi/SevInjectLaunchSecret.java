@@ -63,6 +63,11 @@ public record SevInjectLaunchSecret(
         this(packetHeader, secret, gpa, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public SevInjectLaunchSecret(String packetHeader, String secret) {
+        this(packetHeader, secret, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

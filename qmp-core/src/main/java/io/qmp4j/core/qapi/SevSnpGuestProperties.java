@@ -51,6 +51,11 @@ public record SevSnpGuestProperties(
         this(sevDevice, cbitpos, reducedPhysBits, kernelHashes, policy, guestVisibleWorkarounds, idBlock, idAuth, authorKeyEnabled, hostData, vcekDisabled, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public SevSnpGuestProperties(Long reducedPhysBits) {
+        this(null, null, reducedPhysBits, null, null, null, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -38,6 +38,11 @@ public record SgxEPCDeviceInfo(
         this(id, memaddr, size, node, memdev, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public SgxEPCDeviceInfo(Long memaddr, Long size, Long node, String memdev) {
+        this(null, memaddr, size, node, memdev, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

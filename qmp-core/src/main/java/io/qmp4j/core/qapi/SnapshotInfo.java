@@ -44,6 +44,11 @@ public record SnapshotInfo(
         this(id, name, vmStateSize, dateSec, dateNsec, vmClockSec, vmClockNsec, icount, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public SnapshotInfo(String id, String name, Long vmStateSize, Long dateSec, Long dateNsec, Long vmClockSec, Long vmClockNsec) {
+        this(id, name, vmStateSize, dateSec, dateNsec, vmClockSec, vmClockNsec, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -48,6 +48,11 @@ public record SpiceInfo(
         this(enabled, migrated, host, port, tlsPort, auth, compiledVersion, mouseMode, channels, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public SpiceInfo(Boolean enabled, Boolean migrated, SpiceQueryMouseMode mouseMode) {
+        this(enabled, migrated, null, null, null, null, null, mouseMode, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

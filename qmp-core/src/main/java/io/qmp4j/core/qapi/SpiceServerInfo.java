@@ -36,6 +36,11 @@ public record SpiceServerInfo(
         this(host, port, family, auth, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public SpiceServerInfo(String host, String port, NetworkAddressFamily family) {
+        this(host, port, family, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

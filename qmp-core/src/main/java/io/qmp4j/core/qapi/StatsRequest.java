@@ -33,6 +33,11 @@ public record StatsRequest(
         this(provider, names, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public StatsRequest(StatsProvider provider) {
+        this(provider, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -35,6 +35,11 @@ public record StatsResult(
         this(provider, qomPath, stats, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public StatsResult(StatsProvider provider, List<Stats> stats) {
+        this(provider, null, stats, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

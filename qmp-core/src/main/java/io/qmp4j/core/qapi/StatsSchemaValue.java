@@ -40,6 +40,11 @@ public record StatsSchemaValue(
         this(name, type, unit, base, exponent, bucketSize, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public StatsSchemaValue(String name, StatsType type, Long exponent) {
+        this(name, type, null, null, exponent, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

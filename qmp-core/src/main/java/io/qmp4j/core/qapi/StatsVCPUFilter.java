@@ -31,6 +31,11 @@ public record StatsVCPUFilter(
         this(vcpus, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public StatsVCPUFilter() {
+        this(null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

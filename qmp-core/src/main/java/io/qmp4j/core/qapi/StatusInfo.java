@@ -34,6 +34,11 @@ public record StatusInfo(
         this(running, status, singlestep, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public StatusInfo(Boolean running, RunState status) {
+        this(running, status, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

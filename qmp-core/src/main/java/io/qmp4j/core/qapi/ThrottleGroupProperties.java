@@ -69,6 +69,11 @@ public record ThrottleGroupProperties(
         this(limits, xIopsTotal, xIopsTotalMax, xIopsTotalMaxLength, xIopsRead, xIopsReadMax, xIopsReadMaxLength, xIopsWrite, xIopsWriteMax, xIopsWriteMaxLength, xBpsTotal, xBpsTotalMax, xBpsTotalMaxLength, xBpsRead, xBpsReadMax, xBpsReadMaxLength, xBpsWrite, xBpsWriteMax, xBpsWriteMaxLength, xIopsSize, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public ThrottleGroupProperties() {
+        this(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

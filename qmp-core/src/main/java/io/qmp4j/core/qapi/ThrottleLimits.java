@@ -67,6 +67,11 @@ public record ThrottleLimits(
         this(iopsTotal, iopsTotalMax, iopsTotalMaxLength, iopsRead, iopsReadMax, iopsReadMaxLength, iopsWrite, iopsWriteMax, iopsWriteMaxLength, bpsTotal, bpsTotalMax, bpsTotalMaxLength, bpsRead, bpsReadMax, bpsReadMaxLength, bpsWrite, bpsWriteMax, bpsWriteMaxLength, iopsSize, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public ThrottleLimits() {
+        this(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

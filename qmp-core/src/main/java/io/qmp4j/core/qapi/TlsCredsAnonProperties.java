@@ -39,6 +39,11 @@ public record TlsCredsAnonProperties(
         this(verifyPeer, dir, endpoint, priority, loaded, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public TlsCredsAnonProperties() {
+        this(null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

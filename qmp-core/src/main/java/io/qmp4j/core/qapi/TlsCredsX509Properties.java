@@ -43,6 +43,11 @@ public record TlsCredsX509Properties(
         this(verifyPeer, dir, endpoint, priority, sanityCheck, passwordid, loaded, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public TlsCredsX509Properties() {
+        this(null, null, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

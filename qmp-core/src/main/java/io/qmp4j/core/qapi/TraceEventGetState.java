@@ -62,6 +62,11 @@ public record TraceEventGetState(
         this(name, vcpu, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public TraceEventGetState(String name) {
+        this(name, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -34,6 +34,11 @@ public record TraceEventInfo(
         this(name, state, vcpu, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public TraceEventInfo(String name, TraceEventState state) {
+        this(name, state, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -65,6 +65,11 @@ public record TraceEventSetState(
         this(name, enable, ignoreUnavailable, vcpu, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public TraceEventSetState(String name, Boolean enable) {
+        this(name, enable, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

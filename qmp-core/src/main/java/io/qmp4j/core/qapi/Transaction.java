@@ -62,6 +62,11 @@ public record Transaction(
         this(actions, properties, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public Transaction(List<TransactionAction> actions) {
+        this(actions, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

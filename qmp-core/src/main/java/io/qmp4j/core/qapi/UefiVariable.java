@@ -40,6 +40,11 @@ public record UefiVariable(
         this(guid, name, attr, data, time, digest, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public UefiVariable(String guid, String name, Long attr, String data) {
+        this(guid, name, attr, data, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -34,6 +34,11 @@ public record UnixSocketAddress(
         this(path, abstract_, tight, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public UnixSocketAddress(String path) {
+        this(path, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -33,6 +33,11 @@ public record VhostDeviceProtocols(
         this(protocols, unknownProtocols, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public VhostDeviceProtocols(List<String> protocols) {
+        this(protocols, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -56,6 +56,11 @@ public record VirtQueueStatus(
         this(name, queueIndex, inuse, vringNum, vringNumDefault, vringAlign, vringDesc, vringAvail, vringUsed, lastAvailIdx, shadowAvailIdx, usedIdx, signalledUsed, signalledUsedValid, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public VirtQueueStatus(String name, Long queueIndex, Long inuse, Long vringNum, Long vringNumDefault, Long vringAlign, Long vringDesc, Long vringAvail, Long vringUsed, Long usedIdx, Long signalledUsed, Boolean signalledUsedValid) {
+        this(name, queueIndex, inuse, vringNum, vringNumDefault, vringAlign, vringDesc, vringAvail, vringUsed, null, null, usedIdx, signalledUsed, signalledUsedValid, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

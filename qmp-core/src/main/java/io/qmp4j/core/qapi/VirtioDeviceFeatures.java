@@ -35,6 +35,11 @@ public record VirtioDeviceFeatures(
         this(transports, devFeatures, unknownDevFeatures, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public VirtioDeviceFeatures(List<String> transports) {
+        this(transports, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

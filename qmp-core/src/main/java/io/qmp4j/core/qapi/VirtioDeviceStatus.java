@@ -33,6 +33,11 @@ public record VirtioDeviceStatus(
         this(statuses, unknownStatuses, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public VirtioDeviceStatus(List<String> statuses) {
+        this(statuses, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

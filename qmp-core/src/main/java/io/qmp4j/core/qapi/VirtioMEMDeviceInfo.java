@@ -44,6 +44,11 @@ public record VirtioMEMDeviceInfo(
         this(id, memaddr, requestedSize, size, maxSize, blockSize, node, memdev, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public VirtioMEMDeviceInfo(Long memaddr, Long requestedSize, Long size, Long maxSize, Long blockSize, Long node, String memdev) {
+        this(null, memaddr, requestedSize, size, maxSize, blockSize, node, memdev, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -36,6 +36,11 @@ public record VirtioPMEMDeviceInfo(
         this(id, memaddr, size, memdev, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public VirtioPMEMDeviceInfo(Long memaddr, Long size, String memdev) {
+        this(null, memaddr, size, memdev, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -70,6 +70,11 @@ public record VirtioStatus(
         this(name, deviceId, vhostStarted, deviceEndian, guestFeatures, hostFeatures, backendFeatures, numVqs, status, isr, queueSel, vmRunning, broken, disabled, useStarted, started, startOnKick, disableLegacyCheck, busName, useGuestNotifierMask, vhostDev, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public VirtioStatus(String name, Long deviceId, Boolean vhostStarted, String deviceEndian, VirtioDeviceFeatures guestFeatures, VirtioDeviceFeatures hostFeatures, VirtioDeviceFeatures backendFeatures, Long numVqs, VirtioDeviceStatus status, Long isr, Long queueSel, Boolean vmRunning, Boolean broken, Boolean disabled, Boolean useStarted, Boolean started, Boolean startOnKick, Boolean disableLegacyCheck, String busName, Boolean useGuestNotifierMask) {
+        this(name, deviceId, vhostStarted, deviceEndian, guestFeatures, hostFeatures, backendFeatures, numVqs, status, isr, queueSel, vmRunning, broken, disabled, useStarted, started, startOnKick, disableLegacyCheck, busName, useGuestNotifierMask, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -38,6 +38,11 @@ public record VmdkExtentInfo(
         this(filename, format, virtualSize, clusterSize, compressed, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public VmdkExtentInfo(String filename, String format, Long virtualSize) {
+        this(filename, format, virtualSize, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

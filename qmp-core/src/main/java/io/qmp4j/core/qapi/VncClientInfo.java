@@ -40,6 +40,11 @@ public record VncClientInfo(
         this(host, service, family, websocket, x509Dname, saslUsername, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public VncClientInfo(String host, String service, NetworkAddressFamily family, Boolean websocket) {
+        this(host, service, family, websocket, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -42,6 +42,11 @@ public record VncInfo(
         this(enabled, host, family, service, auth, clients, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public VncInfo(Boolean enabled) {
+        this(enabled, null, null, null, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -41,6 +41,11 @@ public record VncInfo2(
         this(id, server, clients, auth, vencrypt, display, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public VncInfo2(String id, List<VncServerInfo2> server, List<VncClientInfo> clients, VncPrimaryAuth auth) {
+        this(id, server, clients, auth, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -38,6 +38,11 @@ public record VncServerInfo(
         this(host, service, family, websocket, auth, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public VncServerInfo(String host, String service, NetworkAddressFamily family, Boolean websocket) {
+        this(host, service, family, websocket, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -40,6 +40,11 @@ public record VncServerInfo2(
         this(host, service, family, websocket, auth, vencrypt, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public VncServerInfo2(String host, String service, NetworkAddressFamily family, Boolean websocket, VncPrimaryAuth auth) {
+        this(host, service, family, websocket, auth, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -36,6 +36,11 @@ public record X86CPUFeatureWordInfo(
         this(cpuidInputEax, cpuidInputEcx, cpuidRegister, features, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public X86CPUFeatureWordInfo(Long cpuidInputEax, X86CPURegister32 cpuidRegister, Long features) {
+        this(cpuidInputEax, null, cpuidRegister, features, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -65,6 +65,11 @@ public record XBlockdevAmend(
         this(jobId, nodeName, options, force, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public XBlockdevAmend(String jobId, String nodeName, BlockdevAmendOptions options) {
+        this(jobId, nodeName, options, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

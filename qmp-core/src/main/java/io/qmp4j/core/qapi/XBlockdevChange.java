@@ -63,6 +63,11 @@ public record XBlockdevChange(
         this(parent, child, node, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public XBlockdevChange(String parent) {
+        this(parent, null, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -63,6 +63,11 @@ public record XBlockdevSetIothread(
         this(nodeName, iothread, force, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public XBlockdevSetIothread(String nodeName, StrOrNull iothread) {
+        this(nodeName, iothread, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

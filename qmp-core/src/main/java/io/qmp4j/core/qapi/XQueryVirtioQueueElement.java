@@ -63,6 +63,11 @@ public record XQueryVirtioQueueElement(
         this(path, queue, index, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public XQueryVirtioQueueElement(String path, Long queue) {
+        this(path, queue, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

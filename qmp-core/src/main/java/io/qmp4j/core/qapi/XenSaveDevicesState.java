@@ -61,6 +61,11 @@ public record XenSaveDevicesState(
         this(filename, live, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public XenSaveDevicesState(String filename) {
+        this(filename, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

@@ -63,6 +63,11 @@ public record XenSetReplication(
         this(enable, primary, failover, Map.of());
     }
 
+    /** With the members every version requires; the optional ones absent. */
+    public XenSetReplication(Boolean enable, Boolean primary) {
+        this(enable, primary, null, Map.of());
+    }
+
     /**
      * @param json what QEMU sent
      * @return it, decoded leniently: what does not fit is kept in {@code extra}

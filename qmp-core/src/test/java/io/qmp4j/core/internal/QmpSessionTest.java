@@ -22,8 +22,9 @@ import io.qmp4j.core.QmpException;
 import io.qmp4j.core.QmpProtocolException;
 import io.qmp4j.core.QmpState;
 import io.qmp4j.core.QmpTimeoutException;
-import io.qmp4j.core.command.QueryStatus;
-import io.qmp4j.core.command.StatusInfo;
+import io.qmp4j.core.qapi.QueryStatus;
+import io.qmp4j.core.qapi.RunState;
+import io.qmp4j.core.qapi.StatusInfo;
 import io.qmp4j.core.event.EventSubscription;
 import io.qmp4j.core.event.QmpEvent;
 import java.nio.charset.StandardCharsets;
@@ -164,7 +165,7 @@ class QmpSessionTest {
         readOutbound();
         feed("{\n    \"return\": {\n        \"status\": \"running\",\n        \"singlestep\": false,\n"
                 + "        \"running\": true\n    },\n    \"id\": 1\n}\n");
-        assertEquals(new StatusInfo(true, false, "running"), f.join());
+        assertEquals(new StatusInfo(true, RunState.RUNNING, false), f.join());
     }
 
     @Test

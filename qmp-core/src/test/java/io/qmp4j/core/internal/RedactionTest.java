@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.qmp4j.core.command.ObjectAdd;
+import io.qmp4j.core.command.QomObjects;
 import org.junit.jupiter.api.Test;
 
 /** No secret reaches the wire log. */
@@ -13,7 +13,7 @@ class RedactionTest {
     @Test
     void secretObjectDataIsHidden() throws Exception {
         String cmd = Json.MAPPER.writeValueAsString(new java.util.LinkedHashMap<>(java.util.Map.of("execute", "object-add",
-                "arguments", ObjectAdd.secretBase64("pw0", "c2VjcmV0LXBhc3N3b3Jk").arguments())));
+                "arguments", QomObjects.secretBase64("pw0", "c2VjcmV0LXBhc3N3b3Jk").arguments())));
         assertTrue(cmd.contains("c2VjcmV0LXBhc3N3b3Jk"));
         String r = Redaction.redact(cmd);
         assertFalse(r.contains("c2VjcmV0LXBhc3N3b3Jk"), r);

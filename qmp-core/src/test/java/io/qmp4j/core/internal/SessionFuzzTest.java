@@ -42,7 +42,7 @@ class SessionFuzzTest {
     @BeforeAll
     static void load() throws Exception {
         timer = new HashedWheelTimer(1, TimeUnit.MILLISECONDS);
-        try (InputStream in = SessionFuzzTest.class.getResourceAsStream("/io/qmp4j/core/command/qemu-7.2-replies.json")) {
+        try (InputStream in = SessionFuzzTest.class.getResourceAsStream("/io/qmp4j/core/qapi/qemu-7.2-replies.json")) {
             for (JsonNode n : Json.MAPPER.readTree(in)) {
                 REPLIES.add(Json.MAPPER.writeValueAsString(n.get("return")));
             }

@@ -5,13 +5,14 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.HashedWheelTimer;
 import io.qmp4j.core.QmpEndpoint;
-import io.qmp4j.core.command.MigrateSetParameters;
-import io.qmp4j.core.command.MigrationParameters;
-import io.qmp4j.core.command.QueryStatus;
-import io.qmp4j.core.command.StatusInfo;
+import io.qmp4j.core.command.Migrations;
 import io.qmp4j.core.internal.EventHub;
 import io.qmp4j.core.internal.QmpSession;
 import io.qmp4j.core.internal.SessionConfig;
+import io.qmp4j.core.qapi.MigrateSetParameters;
+import io.qmp4j.core.qapi.MigrateSetParametersCommand;
+import io.qmp4j.core.qapi.QueryStatus;
+import io.qmp4j.core.qapi.StatusInfo;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,7 +56,7 @@ public class CodecBenchmark {
     private QmpSession session;
     private long nextId;
     private final QueryStatus queryStatus = new QueryStatus();
-    private final MigrateSetParameters setParameters = new MigrateSetParameters(MigrationParameters.builder()
+    private final MigrateSetParametersCommand setParameters = Migrations.set(MigrateSetParameters.builder()
             .downtimeLimit(300).maxBandwidth(1L << 30).multifdChannels(4).build());
 
     @Setup(Level.Trial)

@@ -2,10 +2,10 @@ package io.qmp4j.examples.bench;
 
 import io.qmp4j.core.QmpClient;
 import io.qmp4j.core.QmpResources;
-import io.qmp4j.core.command.MigrationInfo;
-import io.qmp4j.core.command.MigrationStatus;
-import io.qmp4j.core.command.QueryMigrate;
-import io.qmp4j.core.command.QueryMigrateParameters;
+import io.qmp4j.core.qapi.MigrationInfo;
+import io.qmp4j.core.qapi.MigrationStatus;
+import io.qmp4j.core.qapi.QueryMigrate;
+import io.qmp4j.core.qapi.QueryMigrateParameters;
 import io.qmp4j.migration.Migration;
 import io.qmp4j.migration.MigrationUri;
 import io.qmp4j.migration.Postcopy;
@@ -21,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +40,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class EvacuationBenchmark {
 
-    private static final Set<MigrationStatus> RUNNING = EnumSet.of(MigrationStatus.SETUP, MigrationStatus.ACTIVE,
+    private static final Set<MigrationStatus> RUNNING = Set.of(MigrationStatus.SETUP, MigrationStatus.ACTIVE,
             MigrationStatus.DEVICE, MigrationStatus.POSTCOPY_ACTIVE, MigrationStatus.PRE_SWITCHOVER);
 
     /** A sum of limits that includes an unlimited one. */
@@ -193,7 +192,7 @@ public final class EvacuationBenchmark {
                         long moved = info.ram() == null || info.ram().transferred() == null ? last[i] : info.ram().transferred();
                         sent += Math.max(0, moved - last[i]);
                         last[i] = moved;
-                        if (RUNNING.contains(info.status())) {
+                        if (info.status() != null && RUNNING.contains(info.status())) {
                             Long b = c.execute(new QueryMigrateParameters()).get(5, TimeUnit.SECONDS).maxBandwidth();
                             limits = b == null || b >= Migration.UNLIMITED_BANDWIDTH ? UNLIMITED : Math.min(UNLIMITED, limits + b);
                         }

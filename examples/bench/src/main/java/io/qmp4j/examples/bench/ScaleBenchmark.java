@@ -3,7 +3,7 @@ package io.qmp4j.examples.bench;
 import io.qmp4j.core.QmpClient;
 import io.qmp4j.core.QmpEndpoint;
 import io.qmp4j.core.QmpResources;
-import io.qmp4j.core.command.QueryStatus;
+import io.qmp4j.core.qapi.QueryStatus;
 import io.qmp4j.core.event.EventSubscription;
 import io.qmp4j.testkit.qemu.HostTools;
 import io.qmp4j.testkit.qemu.QemuProcess;

@@ -2,8 +2,8 @@ package io.qmp4j.examples.bench;
 
 import io.qmp4j.core.QmpClient;
 import io.qmp4j.core.QmpResources;
-import io.qmp4j.core.command.QueryStatus;
-import io.qmp4j.core.command.RunState;
+import io.qmp4j.core.qapi.QueryStatus;
+import io.qmp4j.core.qapi.RunState;
 import io.qmp4j.testkit.qemu.Accelerator;
 import io.qmp4j.testkit.qemu.HostTools;
 import io.qmp4j.testkit.qemu.LoopbackPorts;

@@ -2,8 +2,8 @@ package io.qmp4j.examples.bench;
 
 import io.qmp4j.core.QmpClient;
 import io.qmp4j.core.QmpResources;
-import io.qmp4j.core.command.MigrateSetParameters;
-import io.qmp4j.core.command.MigrationParameters;
+import io.qmp4j.core.command.Migrations;
+import io.qmp4j.core.qapi.MigrateSetParameters;
 import io.qmp4j.migration.AutoConverge;
 import io.qmp4j.migration.Migration;
 import io.qmp4j.migration.MigrationProgress;
@@ -169,7 +169,7 @@ public final class StrategyBenchmark {
             pass = p.pass();
             if (p.remainingBytes() >= lastRemaining * 0.9 && downtimeMs < 60_000) {
                 downtimeMs *= 2;
-                source.execute(new MigrateSetParameters(MigrationParameters.builder().downtimeLimit(downtimeMs).build()));
+                source.execute(Migrations.set(MigrateSetParameters.builder().downtimeLimit(downtimeMs).build()));
             }
             lastRemaining = p.remainingBytes();
         }

@@ -2,7 +2,7 @@ package io.qmp4j.examples.samples;
 
 import io.qmp4j.core.QmpClient;
 import io.qmp4j.core.QmpEndpoint;
-import io.qmp4j.core.command.QueryMemorySizeSummary;
+import io.qmp4j.core.qapi.QueryMemorySizeSummary;
 import io.qmp4j.migration.dirtyrate.ConvergenceModel;
 import io.qmp4j.migration.dirtyrate.ConvergencePrediction;
 import io.qmp4j.migration.dirtyrate.DirtyRate;

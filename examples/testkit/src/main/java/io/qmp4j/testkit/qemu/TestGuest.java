@@ -1,7 +1,7 @@
 package io.qmp4j.testkit.qemu;
 
 import io.qmp4j.core.QmpClient;
-import io.qmp4j.core.command.HumanMonitorCommand;
+import io.qmp4j.core.qapi.HumanMonitorCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -3,8 +3,8 @@ package example;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.qmp4j.core.QmpClient;
-import io.qmp4j.core.command.QueryStatus;
-import io.qmp4j.core.command.RunState;
+import io.qmp4j.core.qapi.QueryStatus;
+import io.qmp4j.core.qapi.RunState;
 import io.qmp4j.migration.Migration;
 import io.qmp4j.testkit.FakeQmpServer;
 import java.util.concurrent.TimeUnit;
