@@ -123,7 +123,7 @@ class JobsIT extends MigrationCase {
     }
 
     @ParameterizedTest(name = "died at {0}")
-    @CsvSource({"PRE_SWITCHOVER", "COMPLETED"})
+    @CsvSource({"pre-switchover", "completed"}) // QAPI values: MigrationStatus.of reads them
     void aJobWhoseProcessDiedAtTheSwitchoverIsEndedByAnother(MigrationStatus at) throws Exception {
         VmPair p = start();
         String srcBefore = settings(p.src);

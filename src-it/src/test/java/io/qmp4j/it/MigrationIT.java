@@ -225,9 +225,9 @@ class MigrationIT extends MigrationCase {
                 .get(120, TimeUnit.SECONDS);
         System.out.printf("multifd %s: total %d ms, downtime %d ms, %d MiB sent%n", method, r.totalTime().toMillis(),
                 r.downtime().toMillis(), r.transferredBytes() >> 20);
-        assertEquals(method, r.parameters().multifdCompression());
+        assertEquals(m, r.parameters().multifdCompression());
         assertGuestHealthyOn(p);
-        assertEquals("none", p.src.execute(new QueryMigrateParameters()).get(5, TimeUnit.SECONDS).multifdCompression(),
+        assertEquals(io.qmp4j.core.qapi.MultiFDCompression.NONE, p.src.execute(new QueryMigrateParameters()).get(5, TimeUnit.SECONDS).multifdCompression(),
                 "the source's multifd-compression restored");
     }
 

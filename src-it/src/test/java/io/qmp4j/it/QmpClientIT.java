@@ -97,7 +97,7 @@ class QmpClientIT extends RealQemuCase {
             Object r = fs.get(i).get(20, TimeUnit.SECONDS);
             switch (i % 3) {
                 case 0 -> assertInstanceOf(StatusInfo.class, r, "reply " + i);
-                case 1 -> assertEquals(expectedMajor(), ((VersionInfo) r).qemu().major(), "reply " + i);
+                case 1 -> assertEquals(expectedMajor(), ((io.qmp4j.core.qapi.VersionInfo) r).qemu().major().intValue(), "reply " + i);
                 default -> assertTrue(((JsonNode) r).has("present"), "reply " + i + ": " + r);
             }
         }
