@@ -10,16 +10,18 @@ import io.netty.util.Timer;
 import io.netty.util.TimerTask;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
+import io.qmp4j.core.schema.QmpSchema;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
-import io.qmp4j.core.schema.QmpSchema;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -58,6 +60,7 @@ public final class QmpResources implements AutoCloseable {
     };
     /** Schemas by QEMU version, package and target: fetched once, shared by all clients. */
     private final ConcurrentHashMap<String, QmpSchema> schemas = new ConcurrentHashMap<>();
+    private final Optional<SchemaStore> schemaStore;
     /** The clients built on these resources and not yet closed: close() ends them first. */
     private final Set<QmpClient> clients = ConcurrentHashMap.newKeySet();
     private EventLoopGroup unixGroup; // guarded by this, created on first use
@@ -78,6 +81,7 @@ public final class QmpResources implements AutoCloseable {
         }
         this.timerTick = b.timerTick;
         this.listener = b.listener;
+        this.schemaStore = b.schemaDirectory == null ? Optional.empty() : SchemaStore.open(b.schemaDirectory);
     }
 
     /** @return resources with the defaults: one I/O thread, a small callback pool */
@@ -129,6 +133,11 @@ public final class QmpResources implements AutoCloseable {
 
     ConcurrentHashMap<String, QmpSchema> schemaCache() {
         return schemas;
+    }
+
+    /** @return where schemas are kept across processes, when the builder named a directory that can be used */
+    Optional<SchemaStore> schemaStore() {
+        return schemaStore;
     }
 
     /** @return the timer for deadlines: a view that creates Netty's timer (and its thread) on the first deadline */
@@ -224,8 +233,25 @@ public final class QmpResources implements AutoCloseable {
         private Executor callbackExecutor;
         private Duration timerTick = Duration.ofMillis(10);
         private QmpListener listener = QmpListener.NONE;
+        private Path schemaDirectory;
 
         private Builder() {
+        }
+
+        /**
+         * Keeps each QEMU build's schema (by version, package and target) in this directory, so
+         * that a later process reads it instead of fetching {@code query-qmp-schema} again (180
+         * KiB; QEMU 7.2 takes ~90 ms to produce it): for short-lived processes such as a CLI.
+         * The directory is created owner-only; one that others may write is not used (logged).
+         * A QEMU rebuilt without changing its version and package string would be checked
+         * against its predecessor's schema: QEMU still refuses what it does not take.
+         *
+         * @param directory the directory; default none (schemas are shared in memory only)
+         * @return this builder
+         */
+        public Builder schemaDirectory(Path directory) {
+            this.schemaDirectory = Objects.requireNonNull(directory, "directory");
+            return this;
         }
 
         /**

@@ -5,6 +5,7 @@ import io.qmp4j.core.internal.QmpSession;
 import io.qmp4j.core.schema.QmpSchema;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -126,6 +127,11 @@ final class SchemaGate implements CommandPath {
         return schema;
     }
 
+    private QmpSchema remember(String key, QmpSchema schema) {
+        QmpSchema prior = resources.schemaCache().putIfAbsent(key, schema);
+        return prior != null ? prior : schema;
+    }
+
     private CompletableFuture<QmpSchema> fetch() {
         Greeting g = session.greeting();
         if (g == null || session.state() != QmpState.RUNNING) {
@@ -137,10 +143,14 @@ final class SchemaGate implements CommandPath {
             if (cached != null) {
                 return CompletableFuture.completedFuture(cached);
             }
+            Optional<QmpSchema> kept = resources.schemaStore().flatMap(s -> s.load(key));
+            if (kept.isPresent()) {
+                return CompletableFuture.completedFuture(remember(key, kept.get()));
+            }
             return next.send(new Call<>(QmpCommand.raw("query-qmp-schema", null), null, null, null, null)).thenApply(reply -> {
                 QmpSchema fetched = QmpSchema.parse(reply);
-                QmpSchema prior = resources.schemaCache().putIfAbsent(key, fetched);
-                return prior != null ? prior : fetched;
+                resources.schemaStore().ifPresent(s -> s.save(key, reply));
+                return remember(key, fetched);
             });
         });
     }

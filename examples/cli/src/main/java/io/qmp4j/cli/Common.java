@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.qmp4j.core.QmpClient;
 import io.qmp4j.core.QmpEndpoint;
-import io.qmp4j.core.QmpTls;
-import java.nio.file.Path;
 import io.qmp4j.core.QmpException;
 import io.qmp4j.core.QmpResources;
+import io.qmp4j.core.QmpTls;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -57,6 +57,21 @@ final class Common {
         int connectTimeout;
     }
 
+    /**
+     * @return resources for one run: each QEMU build's schema is kept in the user's cache
+     *         ({@code ${XDG_CACHE_HOME:-~/.cache}/qmp4j/schemas}, owner-only), so that a run
+     *         does not fetch it again; {@code QMP4J_SCHEMA_CACHE=0} turns that off
+     */
+    static QmpResources resources() {
+        QmpResources.Builder b = QmpResources.builder();
+        if (!"0".equals(System.getenv("QMP4J_SCHEMA_CACHE"))) {
+            String xdg = System.getenv("XDG_CACHE_HOME");
+            Path cache = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+            b.schemaDirectory(cache.resolve("qmp4j").resolve("schemas"));
+        }
+        return b.build();
+    }
+
     /** Connects to a monitor: resources and client close together. */
     static final class Session implements AutoCloseable {
         final QmpResources resources;
@@ -74,7 +89,7 @@ final class Common {
         /** @param shared resources the caller owns and closes (many sessions at once), or {@code null}: its own */
         Session(String endpoint, int connectTimeoutSeconds, String tlsDir, QmpResources shared) throws Exception {
             ownResources = shared == null;
-            resources = ownResources ? QmpResources.create() : shared;
+            resources = ownResources ? resources() : shared;
             QmpEndpoint ep;
             try {
                 ep = endpoint(endpoint, tlsDir);

@@ -61,7 +61,7 @@ final class EvacuateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         List<Common.Session> sessions = new ArrayList<>();
-        try (QmpResources resources = QmpResources.create()) {
+        try (QmpResources resources = Common.resources()) {
             try {
                 Evacuation e = evacuation(list, resources, sessions, out);
                 EvacuationHandle h = e.start();

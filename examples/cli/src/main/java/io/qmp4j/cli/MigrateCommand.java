@@ -46,7 +46,7 @@ final class MigrateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         ProgressPrinter printer = new ProgressPrinter(out, !json && Common.isTerminal());
         // One QmpResources for both: one I/O thread, and a schema fetched once when both QEMUs are the same build.
-        try (QmpResources shared = QmpResources.create();
+        try (QmpResources shared = Common.resources();
              Common.Session s = new Common.Session(options.source, 10, options.qmpTlsDir, shared);
              Common.Session d = new Common.Session(options.dest, 10, options.qmpTlsDir, shared)) {
             if (postcopyOptions.resume) {

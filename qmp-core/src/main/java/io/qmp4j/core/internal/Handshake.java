@@ -1,6 +1,5 @@
 package io.qmp4j.core.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.Unpooled;
@@ -101,10 +100,7 @@ final class Handshake extends ChannelInboundHandlerAdapter {
             throw new GreetingException("expected the QMP greeting, got: " + Wire.abbreviate(obj), null);
         }
         try {
-            VersionInfo version = Json.MAPPER.treeToValue(qmp.get("version"), VersionInfo.class);
-            if (version == null) {
-                throw new GreetingException("greeting has no version: " + Wire.abbreviate(obj), null);
-            }
+            VersionInfo version = version(qmp.get("version"), obj);
             JsonNode capNode = qmp.get("capabilities");
             if (capNode == null || !capNode.isArray()) {
                 throw new GreetingException("greeting has no capabilities array: " + Wire.abbreviate(obj), null);
@@ -112,9 +108,31 @@ final class Handshake extends ChannelInboundHandlerAdapter {
             List<String> caps = new ArrayList<>();
             capNode.forEach(c -> caps.add(c.asText()));
             return new Greeting(version, caps);
-        } catch (JsonProcessingException | RuntimeException e) {
+        } catch (RuntimeException e) {
             throw new GreetingException("invalid QMP greeting: " + Wire.abbreviate(obj), e);
         }
+    }
+
+    /** Reads the greeting's version by hand: Jackson's record introspection costs tens of ms in a cold JVM, before every first command. */
+    private static VersionInfo version(JsonNode v, ObjectNode obj) throws GreetingException {
+        if (v == null || v.isNull()) {
+            throw new GreetingException("greeting has no version: " + Wire.abbreviate(obj), null);
+        }
+        JsonNode q = v.get("qemu");
+        JsonNode pkg = v.get("package");
+        if (!v.isObject() || q == null || !q.isObject() || pkg != null && !pkg.isNull() && !pkg.isTextual()) {
+            throw new GreetingException("invalid QMP greeting: " + Wire.abbreviate(obj), null);
+        }
+        return new VersionInfo(new VersionInfo.Triple(number(q, "major", obj), number(q, "minor", obj), number(q, "micro", obj)),
+                pkg == null || pkg.isNull() ? null : pkg.asText());
+    }
+
+    private static int number(JsonNode q, String name, ObjectNode obj) throws GreetingException {
+        JsonNode n = q.get(name);
+        if (n == null || !n.isIntegralNumber() || !n.canConvertToInt()) {
+            throw new GreetingException("invalid QMP greeting (version." + name + "): " + Wire.abbreviate(obj), null);
+        }
+        return n.intValue();
     }
 
     private void negotiationReply(ChannelHandlerContext ctx, ObjectNode obj) {
