@@ -84,7 +84,30 @@ final class Generator {
             out.put(Src.PACKAGE.replace('.', '/') + "/" + j + ".java", source(d, j));
         }
         out.put(Src.PACKAGE.replace('.', '/') + "/QapiIndex.java", index());
+        out.put(Src.PACKAGE.replace('.', '/') + "/package-info.java", packageInfo());
         return out;
+    }
+
+    /** The package's summary: what is in it, from which QEMU versions, and how it reads and writes. */
+    private String packageInfo() {
+        String versions = String.join(" and ", merged.versions());
+        return Src.MARK + "\n"
+                + "/**\n"
+                + " * Every QMP command, event, struct, enum, union and alternate of QEMU " + versions + ", generated from\n"
+                + " * QEMU's own QAPI schemas; {@link io.qmp4j.core.qapi.QapiIndex} lists the commands and events.\n"
+                + " *\n"
+                + " * <p>Each type, member and enum value carries {@link io.qmp4j.core.qapi.Qapi @Qapi}: its QAPI name,\n"
+                + " * the versions whose schema has it, its features and build condition; the connected QEMU's\n"
+                + " * own schema, checked before a typed command is sent, has the last word. A command is a\n"
+                + " * record of its arguments ({@code null}: left out) and a {@link io.qmp4j.core.QmpCommand} of\n"
+                + " * its result. Decoding is lenient and loses nothing: members a type does not know are kept in\n"
+                + " * {@code extra()}, enums are open ({@code of(\"a-new-value\")}, {@code isKnown()}, {@code known()}\n"
+                + " * for {@code switch}), a union's branch is a record of its own ({@code branch()}), an alternate\n"
+                + " * has a component per alternative; {@code toJson()} writes back what was read. Companions that\n"
+                + " * build the common values (TLS objects, block nodes, socket addresses, migration helpers) are in\n"
+                + " * {@link io.qmp4j.core.command}.\n"
+                + " */\n"
+                + "package " + Src.PACKAGE + ";\n";
     }
 
     /** {@code QapiIndex}: every command's and event's class by its QAPI name, and the versions generated from. */
