@@ -7,6 +7,7 @@ import io.qmp4j.core.schema.QmpSchema;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -47,7 +48,11 @@ final class SchemaStore {
         try {
             if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
                 Files.createDirectories(dir.getParent() == null ? dir : dir.getParent());
-                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+                try {
+                    Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+                } catch (FileAlreadyExistsException e) {
+                    // another process made it first: checked below like any other
+                }
             }
             Set<PosixFilePermission> p = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
             boolean others = p.contains(PosixFilePermission.GROUP_WRITE) || p.contains(PosixFilePermission.OTHERS_WRITE);

@@ -33,7 +33,8 @@ final class ReplyRecorder {
 
     /** Sends the command raw, records the reply, then runs it typed and returns the typed result. */
     <R> R record(QmpClient client, QmpCommand<R> command) throws Exception {
-        ObjectNode args = command.arguments() == null ? null : M.valueToTree(command.arguments());
+        Object given = command.arguments();
+        ObjectNode args = given == null ? null : M.valueToTree(given);
         JsonNode raw = client.executeRaw(command.commandName(), args == null || args.isEmpty() ? null : args)
                 .get(20, TimeUnit.SECONDS);
         ObjectNode entry = M.createObjectNode();
