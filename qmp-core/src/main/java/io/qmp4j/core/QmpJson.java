@@ -2,7 +2,12 @@ package io.qmp4j.core;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.qmp4j.core.qapi.QapiObject;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.lang.reflect.Type;
+import java.util.function.Function;
 import io.qmp4j.core.internal.Json;
 
 /**
@@ -15,6 +20,37 @@ import io.qmp4j.core.internal.Json;
  */
 public final class QmpJson {
 
+    /**
+     * The generated types' own decoders ({@code fromJson}), found once per type: what Jackson
+     * would call after introspecting the type, which costs a short-lived process (the CLI) several
+     * milliseconds per type; {@code null} for any other type.
+     */
+    private static final ClassValue<Function<JsonNode, ?>> GENERATED = new ClassValue<>() {
+        @Override
+        protected Function<JsonNode, ?> computeValue(Class<?> type) {
+            if (!QapiObject.class.isAssignableFrom(type) || !type.isRecord()) {
+                return null;
+            }
+            try {
+                Method m = type.getMethod("fromJson", JsonNode.class);
+                if (!Modifier.isStatic(m.getModifiers()) || m.getReturnType() != type) {
+                    return null;
+                }
+                return json -> {
+                    try {
+                        return m.invoke(null, json);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause() instanceof RuntimeException r ? r : new IllegalArgumentException(e.getCause());
+                    } catch (IllegalAccessException e) {
+                        throw new IllegalStateException(e);
+                    }
+                };
+            } catch (NoSuchMethodException e) {
+                return null; // a record of the user's that implements QapiObject: through Jackson
+            }
+        }
+    };
+
     private QmpJson() {
     }
 
@@ -26,6 +62,10 @@ public final class QmpJson {
      * @throws IllegalArgumentException when it does not fit, saying why
      */
     public static <T> T read(JsonNode node, Class<T> type) {
+        Function<JsonNode, ?> generated = GENERATED.get(type);
+        if (generated != null) {
+            return node == null || node.isNull() ? null : type.cast(generated.apply(node));
+        }
         try {
             return Json.MAPPER.treeToValue(node, type);
         } catch (JsonProcessingException e) {

@@ -1,6 +1,7 @@
 package io.qmp4j.migration.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qmp4j.migration.FailureKind;
 import java.util.Iterator;
@@ -46,7 +47,7 @@ final class BandwidthChange {
             pending = -1;
             done = null;
         }
-        ObjectNode set = Settings.JSON.createObjectNode().put("max-bandwidth", b);
+        ObjectNode set = JsonNodeFactory.instance.objectNode().put("max-bandwidth", b);
         if (ctx.plan.postcopyEnabled()) {
             set.put("max-postcopy-bandwidth", b); // after a switch to post-copy the same limit holds
         }
@@ -55,7 +56,7 @@ final class BandwidthChange {
                 ctx.qmp.raw(Side.SOURCE, "migrate-set-parameters", set);
             } else {
                 JsonNode now = ctx.qmp.raw(Side.SOURCE, "query-migrate-parameters", null);
-                ObjectNode old = Settings.JSON.createObjectNode();
+                ObjectNode old = JsonNodeFactory.instance.objectNode();
                 set.fieldNames().forEachRemaining(k -> old.set(k, now.path(k)));
                 ctx.journal.perform(Undo.parameters(Side.SOURCE, old), () -> ctx.qmp.raw(Side.SOURCE, "migrate-set-parameters", set));
                 journalled = true;

@@ -1,8 +1,6 @@
 package io.qmp4j.migration.internal;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qmp4j.core.QmpClient;
@@ -23,7 +21,6 @@ import org.slf4j.LoggerFactory;
 final class JobStore {
 
     private static final Logger log = LoggerFactory.getLogger(JobStore.class);
-    static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private final Qmp qmp;
     private final Names names;
@@ -109,11 +106,7 @@ final class JobStore {
     }
 
     private static String text(JobRecord r) {
-        try {
-            return JSON.writeValueAsString(r);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("cannot write a job record", e);
-        }
+        return JobRecordJson.write(r);
     }
 
     /**
@@ -132,7 +125,7 @@ final class JobStore {
                 JsonNode text = client.execute(QmpCommand.raw("qom-get", JsonNodeFactory.instance.objectNode()
                         .put("path", "/objects/" + id).put("property", "identity")), timeout)
                         .get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
-                found.add(JSON.readValue(text.asText(), JobRecord.class));
+                found.add(JobRecordJson.read(text.asText()));
             } catch (Exception e) {
                 log.debug("job record {} is unreadable: {}", id, e.getMessage());
                 found.add(new JobRecord(0, job, null, 0, "", 0, "", "unreadable", false, false, List.of()));

@@ -1,6 +1,7 @@
 package io.qmp4j.migration.internal;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qmp4j.core.qapi.MigrationCapabilityStatus;
 import io.qmp4j.core.qapi.MigrationInfo;
@@ -127,7 +128,7 @@ final class Preflight {
             return List.of(); // no schema to check with: QEMU answers for itself
         }
         List<String> p = new ArrayList<>();
-        ObjectNode capsArgs = Settings.JSON.createObjectNode();
+        ObjectNode capsArgs = JsonNodeFactory.instance.objectNode();
         ArrayNode list = capsArgs.putArray("capabilities");
         caps.forEach((k, v) -> list.addObject().put("capability", k).put("state", v));
         for (String s : schema.check("migrate-set-capabilities", capsArgs)) {

@@ -52,7 +52,7 @@ final class Results {
             });
         }
         MigrationParameters params = s == null ? MigrationParameters.builder().build()
-                : JobStore.JSON.convertValue(s.sourceParameters(), MigrationParameters.class);
+                : MigrationParameters.fromJson(s.sourceParameters());
         MigrationStats ram = info == null ? null : info.ram();
         Duration downtime = Duration.ofMillis(info == null ? 0 : nz(info.downtime()));
         return new MigrationResult(ctx.names.job(), outcome, kind, Duration.ofMillis(info == null ? 0 : nz(info.totalTime())), downtime,

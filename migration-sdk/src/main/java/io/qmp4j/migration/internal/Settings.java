@@ -1,9 +1,9 @@
 package io.qmp4j.migration.internal;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.qmp4j.core.qapi.MigrationParameters;
 import io.qmp4j.core.qapi.MultiFDCompression;
 import io.qmp4j.migration.Compression;
 import io.qmp4j.migration.Migration;
@@ -44,7 +44,6 @@ public record Settings(Map<String, Boolean> sourceCapabilities, Map<String, Bool
     /** QEMU's built-in {@code max-bandwidth}: 128 MiB/s since 5.1, 32 MiB/s before. */
     static final Set<Long> BUILT_IN_BANDWIDTHS = Set.of(128L << 20, 32L << 20);
 
-    static final ObjectMapper JSON = new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL);
 
     /** Copies the collections. */
     public Settings {
@@ -108,7 +107,7 @@ public record Settings(Map<String, Boolean> sourceCapabilities, Map<String, Bool
     }
 
     private static ObjectNode sourceParameters(MigrationPlan plan, Names names, JsonNode current) {
-        ObjectNode p = plan.extraParameters().map(e -> (ObjectNode) JSON.valueToTree(e)).orElseGet(JSON::createObjectNode);
+        ObjectNode p = plan.extraParameters().map(MigrationParameters::toJson).orElseGet(JsonNodeFactory.instance::objectNode);
         long now = current.path("max-bandwidth").asLong(-1);
         if (plan.bandwidth().isPresent()) {
             p.put("max-bandwidth", plan.bandwidth().get());
@@ -135,7 +134,7 @@ public record Settings(Map<String, Boolean> sourceCapabilities, Map<String, Bool
     }
 
     private static ObjectNode destinationParameters(MigrationPlan plan, Names names, JsonNode current) {
-        ObjectNode p = JSON.createObjectNode();
+        ObjectNode p = JsonNodeFactory.instance.objectNode();
         if (plan.multifdChannels() > 0) {
             p.put("multifd-channels", plan.multifdChannels());
         }

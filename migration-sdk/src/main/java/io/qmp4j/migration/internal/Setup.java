@@ -2,6 +2,7 @@ package io.qmp4j.migration.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qmp4j.core.command.QomObjects;
 import io.qmp4j.core.qapi.Migrate;
@@ -73,8 +74,8 @@ final class Setup {
         for (MigrationCapabilityStatus c : qmp.call(side, new QueryMigrateCapabilities())) {
             now.put(c.capability().value(), c.state());
         }
-        ObjectNode set = Settings.JSON.createObjectNode();
-        ObjectNode old = Settings.JSON.createObjectNode();
+        ObjectNode set = JsonNodeFactory.instance.objectNode();
+        ObjectNode old = JsonNodeFactory.instance.objectNode();
         ArrayNode setList = set.putArray("capabilities");
         ArrayNode oldList = old.putArray("capabilities");
         StringBuilder names = new StringBuilder();
@@ -98,8 +99,8 @@ final class Setup {
             return;
         }
         JsonNode now = qmp.raw(side, "query-migrate-parameters", null);
-        ObjectNode set = Settings.JSON.createObjectNode();
-        ObjectNode old = Settings.JSON.createObjectNode();
+        ObjectNode set = JsonNodeFactory.instance.objectNode();
+        ObjectNode old = JsonNodeFactory.instance.objectNode();
         for (Iterator<Map.Entry<String, JsonNode>> it = target.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode was = now.get(e.getKey());

@@ -123,6 +123,19 @@ class GeneratedTypesTest {
     }
 
     @Test
+    void aGeneratedTypeIsReadByItsOwnDecoderAsJacksonWouldRead() throws Exception {
+        JsonNode n = json("{'status': 'running', 'running': true, 'future': [1]}");
+        StatusInfo direct = QmpJson.read(n, StatusInfo.class);       // the generated fromJson, found once per type
+        assertEquals(StatusInfo.fromJson(n), direct);
+        assertEquals(JSON.treeToValue(n, StatusInfo.class), direct); // what the mapper gives through @JsonCreator
+        assertEquals(RunState.RUNNING, direct.status());
+        assertEquals(json("[1]"), direct.extra().get("future"));
+        assertNull(QmpJson.read(json("null"), StatusInfo.class));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> QmpJson.read(json("[1]"), StatusInfo.class));
+        assertTrue(e.getMessage().contains("StatusInfo"), e.getMessage());
+    }
+
+    @Test
     void theVersionsOfEachTypeMemberAndValueAreOnIt() throws Exception {
         assertEquals(List.of("10.0"), Arrays.asList(QueryMigrationthreads.class.getAnnotation(Qapi.class).in()));
         assertEquals(List.of("7.2"), Arrays.asList(StatusInfo.class.getRecordComponents()[2].getAnnotation(Qapi.class).in()));
