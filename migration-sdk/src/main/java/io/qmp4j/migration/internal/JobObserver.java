@@ -8,6 +8,7 @@ import io.qmp4j.migration.MigrationResult;
 import jdk.jfr.Category;
 import jdk.jfr.Description;
 import jdk.jfr.Event;
+import jdk.jfr.FlightRecorder;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 import org.slf4j.Logger;
@@ -24,17 +25,19 @@ final class JobObserver implements Journal.Observer {
 
     private final String job;
     private final MigrationListener listener;
-    private final JobEvent whole = new JobEvent();
+    private final JobEvent whole = FlightRecorder.isInitialized() ? new JobEvent() : null; // none until JFR runs (Observer.recording)
     private Phase phase; // the job's thread only
     private PhaseEvent phaseEvent;
 
     JobObserver(String job, MigrationListener listener, String source, String destination) {
         this.job = job;
         this.listener = listener;
-        whole.job = job;
-        whole.source = source;
-        whole.destination = destination;
-        whole.begin();
+        if (whole != null) {
+            whole.job = job;
+            whole.source = source;
+            whole.destination = destination;
+            whole.begin();
+        }
     }
 
     void phase(Phase to) {
@@ -44,7 +47,7 @@ final class JobObserver implements Journal.Observer {
         }
         phase = to;
         endPhase();
-        if (to != Phase.DONE) { // the end is the job's event, not a phase that lasts
+        if (to != Phase.DONE && FlightRecorder.isInitialized()) { // the end is the job's event, not a phase that lasts
             phaseEvent = new PhaseEvent();
             phaseEvent.job = job;
             phaseEvent.phase = to.name();
@@ -79,10 +82,12 @@ final class JobObserver implements Journal.Observer {
     void finished(MigrationResult result, Throwable failure) {
         endPhase();
         MigrationResult r = result != null ? result : failure instanceof MigrationException m ? m.result() : null;
-        whole.end();
-        if (whole.shouldCommit()) {
-            whole.outcome = r != null ? r.outcome().name() : "REFUSED";
-            whole.commit();
+        if (whole != null) {
+            whole.end();
+            if (whole.shouldCommit()) {
+                whole.outcome = r != null ? r.outcome().name() : "REFUSED";
+                whole.commit();
+            }
         }
         safely(() -> listener.finished(job, r, failure));
     }
@@ -99,6 +104,9 @@ final class JobObserver implements Journal.Observer {
     }
 
     private void step(String side, String what, String action) {
+        if (!FlightRecorder.isInitialized()) {
+            return;
+        }
         StepEvent e = new StepEvent();
         if (e.shouldCommit()) {
             e.job = job;

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import jdk.jfr.Category;
 import jdk.jfr.Description;
 import jdk.jfr.Event;
+import jdk.jfr.FlightRecorder;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 import org.slf4j.Logger;
@@ -38,13 +39,24 @@ public final class Observer {
         return new Observer(endpoint, QmpListener.NONE);
     }
 
+    /**
+     * @return whether JFR runs in this JVM: until it does, no event class is touched, since
+     *         loading the first one makes JFR set up its metadata (~0.1 s of a cold JVM); a
+     *         recording started later (jcmd JFR.start) makes this true from then on
+     */
+    static boolean recording() {
+        return FlightRecorder.isInitialized();
+    }
+
     void state(QmpState from, QmpState to) {
-        SessionStateEvent e = new SessionStateEvent();
-        if (e.shouldCommit()) {
-            e.endpoint = endpointText;
-            e.from = from.name();
-            e.to = to.name();
-            e.commit();
+        if (recording()) {
+            SessionStateEvent e = new SessionStateEvent();
+            if (e.shouldCommit()) {
+                e.endpoint = endpointText;
+                e.from = from.name();
+                e.to = to.name();
+                e.commit();
+            }
         }
         if (listener != QmpListener.NONE) {
             safely(() -> listener.stateChanged(endpoint, from, to));
@@ -52,14 +64,18 @@ public final class Observer {
     }
 
     void event(QmpEvent event) {
-        commit(new ReceivedEvent(), event);
+        if (recording()) {
+            commit(new ReceivedEvent(), event);
+        }
         if (listener != QmpListener.NONE) {
             safely(() -> listener.eventReceived(endpoint, event));
         }
     }
 
     void dropped(QmpEvent event) {
-        commit(new DroppedEvent(), event);
+        if (recording()) {
+            commit(new DroppedEvent(), event);
+        }
         if (listener != QmpListener.NONE) {
             safely(() -> listener.eventDropped(endpoint, event));
         }
@@ -79,13 +95,15 @@ public final class Observer {
      * @return {@code f} itself (so that a caller blocked in it keeps the fast path)
      */
     public <R> CompletableFuture<R> command(String name, CompletableFuture<R> f) {
-        CommandEvent e = new CommandEvent();
-        boolean jfr = e.isEnabled();
+        CommandEvent e = recording() ? new CommandEvent() : null;
+        boolean jfr = e != null && e.isEnabled();
         if (!jfr && listener == QmpListener.NONE) {
             return f;
         }
         long start = System.nanoTime();
-        e.begin();
+        if (jfr) {
+            e.begin();
+        }
         if (listener != QmpListener.NONE) {
             safely(() -> listener.commandStarted(endpoint, name));
         }
