@@ -102,6 +102,36 @@ class QmpClientFakeServerTest {
         assertEquals(QmpState.RUNNING, c.state());
     }
 
+    @Test
+    @Timeout(20)
+    void repliesOfOneReadCompleteInOrderAndACallbackJoiningTheNextOneDoesNotWaitForItself() throws Exception {
+        // Both replies in one write, so in one read: their completions share one callback task.
+        List<ReceivedCommand> held = new ArrayList<>();
+        server.on("query-status", (cmd, conn) -> {
+            held.add(cmd);
+            if (held.size() == 2) {
+                conn.sendBytes(("{\"return\": {\"status\": \"running\", \"running\": true}, \"id\": " + held.get(0).id() + "}\n"
+                        + "{\"return\": {\"status\": \"paused\", \"running\": false}, \"id\": " + held.get(1).id() + "}\n")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+        });
+        try (QmpResources one = QmpResources.builder().callbackThreads(1).build()) {
+            QmpClient c = QmpClient.builder().endpoint(server.endpoint()).resources(one).build();
+            clients.add(c);
+            c.connect().get(5, TimeUnit.SECONDS);
+            c.schema().get(5, TimeUnit.SECONDS); // known: the commands' futures are the replies' own
+            CompletableFuture<CompletableFuture<io.qmp4j.core.qapi.StatusInfo>> second = new CompletableFuture<>();
+            CompletableFuture<io.qmp4j.core.qapi.StatusInfo> first = c.execute(new QueryStatus());
+            // The only callback thread runs first's callback (registered before first can be
+            // answered), which blocks on second: second's completion, next in the same callback
+            // task, must not be left waiting behind it.
+            CompletableFuture<String> both = first.thenApply(a -> a.status() + "," + second.join().join().status());
+            second.complete(c.execute(new QueryStatus()));
+            assertEquals("running,paused", both.get(10, TimeUnit.SECONDS));
+            c.close();
+        }
+    }
+
     /** Replies to query-status after {@code ms}, from the server's own thread. */
     private void slowStatus(long ms) {
         server.on("query-status", (cmd, conn) -> {

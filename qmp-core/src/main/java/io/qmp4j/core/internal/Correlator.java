@@ -59,6 +59,7 @@ final class Correlator extends ChannelInboundHandlerAdapter {
     private long nextId = Math.max(Handshake.NEGOTIATION_ID + 1, Long.getLong("io.qmp4j.core.firstCommandId", 1));
     private boolean flushScheduled;
     private boolean finished;
+    private final Completions completions;
     private final Runnable flushTask = () -> {
         flushScheduled = false;
         ctx.flush();
@@ -69,6 +70,7 @@ final class Correlator extends ChannelInboundHandlerAdapter {
         this.life = life;
         this.hub = hub;
         this.observer = observer;
+        this.completions = new Completions(cfg.executor());
     }
 
     /** The session runs: at most {@code inBandWindow} in-band commands on the wire from now on. */
@@ -238,11 +240,19 @@ final class Correlator extends ChannelInboundHandlerAdapter {
             log.debug("{}dropping the late reply of {}, which timed out", life.prefix(), p);
             return;
         }
-        Runnable done = () -> p.complete(obj);
-        // A caller blocked on the future takes the reply itself; else the callback executor completes it.
+        Runnable done = ReplyFuture.once(() -> p.complete(obj));
+        // A caller blocked on the future takes the reply itself; else the callback executor
+        // completes it, with the other replies of this read (channelReadComplete).
         if (!(p.future instanceof ReplyFuture rf && rf.handOff(done))) {
-            Callbacks.run(cfg.executor(), done);
+            completions.add(done);
         }
+    }
+
+    /** The end of a read: its replies complete, together ({@link Completions}). */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        completions.flush();
+        ctx.fireChannelReadComplete();
     }
 
     @Override
@@ -267,6 +277,7 @@ final class Correlator extends ChannelInboundHandlerAdapter {
      */
     void endAll(QmpDisconnectedException ex, boolean cleanDisconnect) {
         finished = true;
+        completions.flush(); // replies read before the end complete first
         List<Pending> all = new ArrayList<>(pending.values());
         all.addAll(waiting);
         pending.clear();

@@ -4,6 +4,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
@@ -18,10 +19,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class ReplyFuture extends CompletableFuture<Object> {
 
-    /** Nobody waits, or the reply went the usual way: {@link #get()} waits as CompletableFuture does. */
-    private static final Object ROUTED = new Object();
-
-    /** null, the waiting {@link Thread}, a {@link HandOff}, or {@link #ROUTED}. */
+    /** null, the waiting {@link Thread}, a {@link HandOff}, or {@link Routed}. */
     private final AtomicReference<Object> state = new AtomicReference<>();
 
     /** The reply's completion, for the waiting thread to run (a Thread is a Runnable too: hence a type of its own). */
@@ -29,8 +27,18 @@ final class ReplyFuture extends CompletableFuture<Object> {
     }
 
     /**
+     * Nobody waited when the reply came: it went to the callback executor. A thread that blocks
+     * on the future before that task has run it runs the completion itself (it runs once): a
+     * callback that joins a command whose reply came in the same read, and so waits in the same
+     * callback task, completes it instead of waiting for itself.
+     */
+    private record Routed(Runnable completion) {
+    }
+
+    /**
      * Called on the I/O thread with the completion of this command.
      *
+     * @param completion decodes the reply and completes this future; safe to run more than once
      * @return whether a waiting thread took it (else the caller must run it elsewhere)
      */
     boolean handOff(Runnable completion) {
@@ -41,10 +49,20 @@ final class ReplyFuture extends CompletableFuture<Object> {
                     LockSupport.unpark(t);
                     return true;
                 }
-            } else if (state.compareAndSet(s, ROUTED)) {
+            } else if (state.compareAndSet(s, new Routed(completion))) {
                 return false;
             }
         }
+    }
+
+    /** @return a runnable that runs {@code r} the first time only */
+    static Runnable once(Runnable r) {
+        AtomicBoolean ran = new AtomicBoolean();
+        return () -> {
+            if (ran.compareAndSet(false, true)) {
+                r.run();
+            }
+        };
     }
 
     @Override
@@ -82,10 +100,15 @@ final class ReplyFuture extends CompletableFuture<Object> {
      * @param nanos how long, or 0 for as long as it takes
      * @param interruptible whether an interrupt ends the wait (with InterruptedException)
      * @return false when another thread has the fast path, or the reply already went the usual way
+     *         and is being completed elsewhere
      */
     private boolean fastWait(long nanos, boolean interruptible) throws InterruptedException {
         Thread me = Thread.currentThread();
         if (!state.compareAndSet(null, me)) {
+            if (state.get() instanceof Routed r) {
+                r.completion().run(); // the callback task has not got to it yet: run it here
+                return isDone(); // false: that task is running it right now; wait as usual
+            }
             return false;
         }
         whenComplete((v, e) -> LockSupport.unpark(me));
