@@ -16,8 +16,8 @@ import java.util.List;
  * The CLI's wall time as a user meets it, through the {@code qmp4j} launcher: a migration refused
  * by a pre-flight check (the source VM is not running), without the class-data-sharing archive
  * ({@code QMP4J_CDS=0}), on the first run (which starts the training run that makes it, in the
- * background), and with it; and a shared-storage migration
- * of the running test guest against QEMU's own {@code total-time}; beside the JVM's bare start-up
+ * background), and with it; and a shared-storage migration of the running test guest against
+ * QEMU's own {@code total-time}, without the archive and with it; beside the JVM's bare start-up
  * ({@code java -version}). Medians of {@code RUNS} (5) runs; the archive goes to a temporary cache.
  *
  * <pre>java -cp examples/bench/target/qmp4j-bench-0.1.0-SNAPSHOT-all.jar io.qmp4j.examples.bench.StartupBenchmark</pre>
@@ -60,22 +60,25 @@ public final class StartupBenchmark {
             System.out.printf("pre-flight refusal, the first run (starts the training) %4.0f ms; archive ready %.0f ms after its start"
                     + " (once per build of the jar)%n", first, trained);
             System.out.printf("pre-flight refusal, with the archive (warm)  %6.0f ms   (target <= 1000 ms)%n", warm);
-            List<double[]> m = new ArrayList<>();
-            for (int i = 0; i < runs; i++) {
-                m.add(migration(launcher, work, cache, i));
+            for (String cds : new String[] {"0", "1"}) { // cold (no archive), then warm
+                List<double[]> m = new ArrayList<>();
+                for (int i = 0; i < runs; i++) {
+                    m.add(migration(launcher, work, cache, cds, cds + "-" + i));
+                }
+                double wallMs = median(m.stream().mapToDouble(x -> x[0]).toArray());
+                double qemuMs = median(m.stream().mapToDouble(x -> x[1]).toArray());
+                double over = median(m.stream().mapToDouble(x -> x[0] - x[1]).toArray());
+                System.out.printf("shared-storage migration (%s): wall %.0f ms, QEMU's total-time %.0f ms, wall - QEMU %.0f ms%s%n",
+                        cds.equals("0") ? "no CDS archive, cold" : "with the archive, warm", wallMs, qemuMs, over,
+                        cds.equals("0") ? "" : "   (target <= 1000 ms)");
             }
-            double wallMs = median(m.stream().mapToDouble(x -> x[0]).toArray());
-            double qemuMs = median(m.stream().mapToDouble(x -> x[1]).toArray());
-            double over = median(m.stream().mapToDouble(x -> x[0] - x[1]).toArray());
-            System.out.printf("shared-storage migration (warm): wall %.0f ms, QEMU's total-time %.0f ms, wall - QEMU %.0f ms"
-                    + "   (target <= 1000 ms)%n", wallMs, qemuMs, over);
         } finally {
             HostTools.deleteTree(work);
         }
     }
 
     /** One migration of a running guest through the launcher: {wall ms, QEMU's total-time ms}. */
-    private static double[] migration(String launcher, Path work, Path cache, int i) throws Exception {
+    private static double[] migration(String launcher, Path work, Path cache, String cds, String i) throws Exception {
         Path guests = TestGuest.defaultCache();
         try (QemuProcess src = TestGuest.boot(QemuProcess.builder().name("src" + i).workDir(work).machine("q35").memoryMiB(128)
                 .paused(false), guests, 32, 8).start();
@@ -85,7 +88,7 @@ public final class StartupBenchmark {
             Path out = work.resolve("migrate" + i + ".json");
             List<String> cmd = List.of("bash", "-c", String.join(" ", launcher, "migrate", "--source", src.qmp().toString(), "--dest",
                     dst.qmp().toString(), "--uri", "unix:" + work.resolve("m" + i + ".sock"), "--json", ">", out.toString()));
-            double wall = wall(cmd, cache, "1", 0);
+            double wall = wall(cmd, cache, cds, 0);
             JsonNode r = JSON.readTree(Files.readString(out));
             return new double[] {wall, r.path("total-time-ms").asDouble()};
         }
