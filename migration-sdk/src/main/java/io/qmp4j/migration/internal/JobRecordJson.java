@@ -18,10 +18,14 @@ import java.util.List;
  */
 final class JobRecordJson {
 
-    private static final ObjectMapper TEXT = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private JobRecordJson() {
+    }
+
+    /** The reader's mapper, made on the first read: a job writes its records and never reads them. */
+    private static final class Reader {
+        static final ObjectMapper TEXT = new ObjectMapper();
     }
 
     static String write(JobRecord r) {
@@ -45,7 +49,7 @@ final class JobRecordJson {
     static JobRecord read(String text) {
         JsonNode o;
         try {
-            o = TEXT.readTree(text);
+            o = Reader.TEXT.readTree(text);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage(), e);
         }
