@@ -2,29 +2,18 @@ package io.qmp4j.examples.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.qmp4j.core.QmpClient;
 import io.qmp4j.core.QmpEndpoint;
 import io.qmp4j.core.QmpResources;
-import io.qmp4j.core.qapi.QueryStatus;
-import io.qmp4j.core.qapi.StatusInfo;
+import io.qmp4j.examples.bench.QmpBenchClients.Client;
 import io.qmp4j.testkit.qemu.HostTools;
 import io.qmp4j.testkit.qemu.QemuProcess;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 /**
@@ -32,23 +21,27 @@ import java.util.stream.Stream;
  * JDK that sends the same bytes (the baseline), in one run against one real QEMU:
  * sequential {@code query-status} latency, 64 commands in flight (a batch of 64 at a time, and a
  * sliding window of 64), connect + greeting + {@code qmp_capabilities}, client CPU and QEMU CPU
- * per command; qmp4j twice: on the JDK's UNIX channel (the default) and with {@code fdPassing(true)} on
- * junixsocket's. Each measurement runs twice per client, alternating, and the better run counts.
+ * per command; qmp4j twice: on the JDK's UNIX channel (the default) and with {@code fdPassing(true)}
+ * on junixsocket's.
+ *
+ * <p>The measurement runs in {@code ROUNDS} short rounds; each round runs every client once, in an
+ * order that rotates from round to round, and a client's figures pool its samples of all rounds.
+ * A host whose speed drifts (a shared or nested machine) then slows every client alike, where
+ * one long run per client would hand the drift to whichever ran at the time.
  *
  * <p>Environment: {@code SOCK} and {@code QEMU_PID} to use a running QEMU (else it starts
  * {@code qemu-system-x86_64 -machine q35 -m 64 -S -nodefaults}, KVM when usable); {@code N_LAT}
- * (5000), {@code N_PIPE} (20000), {@code N_CONNECT} (200); {@code OOB=0} keeps qmp4j from
- * negotiating out-of-band execution; {@code DIRECT=1} completes futures on the I/O thread
- * ({@code callbackExecutor(Runnable::run)}); {@code BYTES=45} makes both clients send 45 bytes per
- * command (13-digit ids: as long as {@code {"execute":"query-status","id":"__qmp#00001"}}, the
- * form of clients with string ids) instead of 33; {@code JSON} names a file for the figures.
+ * (5000), {@code N_PIPE} (20000), {@code N_CONNECT} (200) in all; {@code ROUNDS} (10);
+ * {@code OOB=0} keeps every client from negotiating out-of-band execution (they all negotiate as qmp4j does); {@code DIRECT=1} completes
+ * futures on the I/O thread ({@code callbackExecutor(Runnable::run)}); {@code BYTES=45} makes both
+ * clients send 45 bytes per command (13-digit ids: as long as
+ * {@code {"execute":"query-status","id":"__qmp#00001"}}, the form of clients with string ids)
+ * instead of 33; {@code JSON} names a file for the figures.
  *
  * <pre>java -cp qmp4j-examples-all.jar io.qmp4j.examples.bench.QmpBenchmark</pre>
  */
 public final class QmpBenchmark {
 
-    private static final byte[] COMMAND_PREFIX = "{\"execute\":\"query-status\",\"id\":".getBytes(StandardCharsets.US_ASCII);
-    private static final int WINDOW = 64;
     /** The first id of both clients: 1, or 10^12 for 45-byte commands ({@code BYTES=45}). */
     private static final long FIRST_ID = "45".equals(System.getenv("BYTES")) ? 1_000_000_000_000L : 1;
 
@@ -61,9 +54,6 @@ public final class QmpBenchmark {
 
     private final Path socket;
     private final long qemuPid;
-    // DIRECT=1: complete futures on the I/O thread (Runnable::run), saving a thread hand-off per reply.
-    private final QmpResources resources = "1".equals(System.getenv("DIRECT"))
-            ? QmpResources.builder().callbackExecutor(Runnable::run).build() : QmpResources.create();
 
     private QmpBenchmark(Path socket, long qemuPid) {
         this.socket = socket;
@@ -76,24 +66,6 @@ public final class QmpBenchmark {
                    double connectP50Us, double connectP99Us) {
     }
 
-    /** What a client must do for the benchmark. */
-    interface Client {
-        String name();
-
-        void open() throws Exception;
-
-        void close() throws Exception;
-
-        /** One query-status, waited for. */
-        void roundTrip() throws Exception;
-
-        /** n commands, 64 at a time, each batch waited for. */
-        void batches(int n) throws Exception;
-
-        /** n commands, always 64 in flight. */
-        void window(int n) throws Exception;
-    }
-
     /** Connects per client before measuring ({@code N_WARM_CONNECT}, default 3000). */
     private static final int warmConnects = env("N_WARM_CONNECT", 3000);
 
@@ -104,9 +76,9 @@ public final class QmpBenchmark {
     /**
      * Runs the benchmark with these sizes (the environment still chooses the QEMU and the JSON file).
      *
-     * @param nLat sequential commands per run
-     * @param nPipe pipelined commands per run
-     * @param nConnect connects per run
+     * @param nLat sequential commands per client
+     * @param nPipe pipelined commands per client, in each of the two pipelined forms
+     * @param nConnect connects per client
      * @throws Exception when QEMU cannot be started or reached
      */
     public static void run(int nLat, int nPipe, int nConnect) throws Exception {
@@ -138,55 +110,70 @@ public final class QmpBenchmark {
     }
 
     private void measureAll(int nLat, int nPipe, int nConnect) throws Exception {
-        Qmp4jClient qmp4j = new Qmp4jClient(false);
-        Qmp4jClient junix = new Qmp4jClient(true);
-        RawClient raw = new RawClient();
-        System.out.printf("QMP benchmark against %s (QEMU pid %d): %d sequential, %d pipelined, %d connects per run;"
-                + " one command is %d bytes on the wire from both clients%n", socket, qemuPid, nLat, nPipe, nConnect, commandBytes());
-        // Warm-up: the JIT for both, QEMU's caches.
-        List<Client> all = List.of(raw, qmp4j, junix);
-        for (Client c : all) {
+        boolean oob = !"0".equals(System.getenv("OOB"));
+        boolean direct = "1".equals(System.getenv("DIRECT"));
+        try (QmpResources resources = direct ? QmpResources.builder().callbackExecutor(Runnable::run).build() : QmpResources.create()) {
+            List<Client> all = List.of(new QmpBenchClients.Raw(socket, FIRST_ID, oob),
+                    new QmpBenchClients.Qmp4j("qmp4j", socket, resources, false, oob),
+                    new QmpBenchClients.Qmp4j("qmp4j, fdPassing", socket, resources, true, oob));
+            int rounds = Math.max(1, Math.min(env("ROUNDS", 10), nConnect));
+            System.out.printf("QMP benchmark against %s (QEMU pid %d): %d sequential, 2 x %d pipelined, %d connects per client"
+                    + " in %d interleaved rounds; one command is %d bytes on the wire from every client; oob %s%s%n", socket, qemuPid,
+                    nLat, nPipe, nConnect, rounds, commandBytes(), oob ? "on" : "off", direct ? ", futures completed on the I/O thread" : "");
+            for (Client c : all) {
+                warmUp(c, nLat, nPipe, nConnect);
+            }
+            List<Tally> tallies = new ArrayList<>();
+            for (Client c : all) {
+                tallies.add(new Tally(c.name(), nLat / rounds * rounds, nConnect / rounds * rounds));
+            }
+            for (int r = 0; r < rounds; r++) {
+                for (int k = 0; k < all.size(); k++) {
+                    int i = (k + r) % all.size();
+                    measure(all.get(i), tallies.get(i), nLat / rounds, roundUp(nPipe / rounds), nConnect / rounds);
+                }
+            }
+            report(tallies);
+        }
+    }
+
+    /** The JIT for every client, QEMU's caches. */
+    private static void warmUp(Client c, int nLat, int nPipe, int nConnect) throws Exception {
+        c.open();
+        for (int i = 0; i < Math.min(10000, 2 * nLat); i++) {
+            c.roundTrip();
+        }
+        c.window(Math.min(5000, nPipe));
+        c.batches(Math.min(5000, nPipe));
+        c.close();
+        // Connects too: a connect runs code that the command loops never reach, and the JIT
+        // takes thousands of them to settle (measured without this: 4-6x the baseline, mostly
+        // interpreted code and C2 compiling beside it on the two cores).
+        for (int i = 0; i < Math.min(warmConnects, 20 * nConnect); i++) {
             c.open();
-            for (int i = 0; i < Math.min(10000, 2 * nLat); i++) {
-                c.roundTrip();
-            }
-            c.window(Math.min(5000, nPipe));
-            c.batches(Math.min(5000, nPipe));
             c.close();
-            // Connects too: a connect runs code that the command loops never reach, and the JIT
-            // takes thousands of them to settle (measured without this: 4-6x the baseline, mostly
-            // interpreted code and C2 compiling beside it on the two cores).
-            for (int i = 0; i < Math.min(warmConnects, 20 * nConnect); i++) {
-                c.open();
-                c.close();
-            }
         }
-        Figures[] best = new Figures[all.size()];
-        for (int rep = 0; rep < 2; rep++) {
-            for (int i = 0; i < all.size(); i++) {
-                Figures f = measure(all.get(i), nLat, nPipe, nConnect);
-                best[i] = best[i] == null ? f : better(best[i], f);
-            }
+    }
+
+    private void report(List<Tally> tallies) throws IOException {
+        Figures b = tallies.get(0).figures();
+        print("baseline (plain JDK, blocking)", b);
+        for (Tally t : tallies.subList(1, tallies.size())) {
+            print(t.name, t.figures());
         }
-        print("baseline (plain JDK, blocking)", best[0]);
-        String mode = "oob " + (qmp4j.oob ? "on" : "off") + ("1".equals(System.getenv("DIRECT")) ? ", direct" : "");
-        print("qmp4j (" + mode + ")", best[1]);
-        print("qmp4j, fdPassing (junixsocket)", best[2]);
-        Figures b = best[0];
-        Figures q = best[1];
-        printRatios("qmp4j", b, q);
-        printRatios("qmp4j with fdPassing(true), on junixsocket's channel", b, best[2]);
+        for (Tally t : tallies.subList(1, tallies.size())) {
+            printRatios(t.name, b, t.figures());
+        }
         String json = System.getenv("JSON");
         if (json != null) {
             ObjectMapper m = new ObjectMapper();
-            ObjectNode o = toJson(m, "qmp4j", qmp4j.oob, q);
-            o.set("baseline", toJson(m, "baseline", false, b));
-            o.set("fd_passing", toJson(m, "qmp4j-fd-passing", junix.oob, best[2]));
-            o.put("command_bytes", commandBytes());
+            ObjectNode o = m.createObjectNode().put("command_bytes", commandBytes());
+            for (Tally t : tallies) {
+                o.set(t.name, toJson(m, t.figures()));
+            }
             Files.writeString(Path.of(json), m.writerWithDefaultPrettyPrinter().writeValueAsString(o));
             System.out.println("figures written to " + json);
         }
-        resources.close();
     }
 
     /** The ratios qmp4j / baseline of this run, each with its target (issue #16: at the raw client's ceiling). */
@@ -208,57 +195,77 @@ public final class QmpBenchmark {
     }
 
     private static int commandBytes() {
-        return COMMAND_PREFIX.length + Long.toString(FIRST_ID).length() + 1;
+        return QmpBenchClients.COMMAND_PREFIX.length + Long.toString(FIRST_ID).length() + 1;
     }
 
-    private Figures measure(Client c, int nLat, int nPipe, int nConnect) throws Exception {
+    private static int roundUp(int n) {
+        int w = QmpBenchClients.WINDOW;
+        return Math.max(w, (n + w - 1) / w * w);
+    }
+
+    /** One round of one client, added to its tally. */
+    private void measure(Client c, Tally t, int nLat, int nPipe, int nConnect) throws Exception {
         c.open();
-        long[] lat = new long[nLat];
         long cpu0 = clientCpuNanos();
         long q0 = qemuCpuNanos();
         long t0 = System.nanoTime();
         for (int i = 0; i < nLat; i++) {
             long s = System.nanoTime();
             c.roundTrip();
-            lat[i] = System.nanoTime() - s;
+            t.lat[t.nLat++] = System.nanoTime() - s;
         }
-        long latNanos = System.nanoTime() - t0;
-        double latCpu = (clientCpuNanos() - cpu0) / 1000.0 / nLat;
-        double latQemu = (qemuCpuNanos() - q0) / 1000.0 / nLat;
+        t.latNanos += System.nanoTime() - t0;
+        t.latCpu += clientCpuNanos() - cpu0;
+        t.latQemu += qemuCpuNanos() - q0;
 
         cpu0 = clientCpuNanos();
         q0 = qemuCpuNanos();
         t0 = System.nanoTime();
         c.batches(nPipe);
-        long batchNanos = System.nanoTime() - t0;
-        double batchCpu = (clientCpuNanos() - cpu0) / 1000.0 / nPipe;
-        double batchQemu = (qemuCpuNanos() - q0) / 1000.0 / nPipe;
+        t.batchNanos += System.nanoTime() - t0;
+        t.batchCpu += clientCpuNanos() - cpu0;
+        t.batchQemu += qemuCpuNanos() - q0;
+        t.batchCmds += nPipe;
 
         t0 = System.nanoTime();
         c.window(nPipe);
-        long windowNanos = System.nanoTime() - t0;
+        t.windowNanos += System.nanoTime() - t0;
+        t.windowCmds += nPipe;
         c.close();
 
-        long[] con = new long[nConnect];
         for (int i = 0; i < nConnect; i++) {
             long s = System.nanoTime();
             c.open();
-            con[i] = System.nanoTime() - s;
+            t.con[t.nCon++] = System.nanoTime() - s;
             c.close();
         }
-        Arrays.sort(lat);
-        Arrays.sort(con);
-        return new Figures(lat[nLat / 2] / 1000.0, lat[(int) (nLat * 0.99)] / 1000.0, nLat / (latNanos / 1e9), latCpu, latQemu,
-                nPipe / (batchNanos / 1e9), batchCpu, batchQemu, nPipe / (windowNanos / 1e9), con[nConnect / 2] / 1000.0,
-                con[(int) (nConnect * 0.99)] / 1000.0);
     }
 
-    private static Figures better(Figures a, Figures b) {
-        return new Figures(Math.min(a.p50Us(), b.p50Us()), Math.min(a.p99Us(), b.p99Us()), Math.max(a.latCmdsPerS(), b.latCmdsPerS()),
-                Math.min(a.latClientCpuUs(), b.latClientCpuUs()), Math.min(a.latQemuCpuUs(), b.latQemuCpuUs()),
-                Math.max(a.batchCmdsPerS(), b.batchCmdsPerS()), Math.min(a.batchClientCpuUs(), b.batchClientCpuUs()),
-                Math.min(a.batchQemuCpuUs(), b.batchQemuCpuUs()), Math.max(a.windowCmdsPerS(), b.windowCmdsPerS()),
-                Math.min(a.connectP50Us(), b.connectP50Us()), Math.min(a.connectP99Us(), b.connectP99Us()));
+    /** A client's samples and sums over all rounds. */
+    private static final class Tally {
+        final String name;
+        final long[] lat;
+        final long[] con;
+        int nLat;
+        int nCon;
+        long latNanos, latCpu, latQemu, batchNanos, batchCpu, batchQemu, batchCmds, windowNanos, windowCmds;
+
+        Tally(String name, int nLat, int nConnect) {
+            this.name = name;
+            this.lat = new long[nLat];
+            this.con = new long[nConnect];
+        }
+
+        Figures figures() {
+            long[] l = Arrays.copyOf(lat, nLat);
+            long[] c = Arrays.copyOf(con, nCon);
+            Arrays.sort(l);
+            Arrays.sort(c);
+            return new Figures(l[l.length / 2] / 1000.0, l[(int) (l.length * 0.99)] / 1000.0, nLat / (latNanos / 1e9),
+                    latCpu / 1000.0 / nLat, latQemu / 1000.0 / nLat, batchCmds / (batchNanos / 1e9), batchCpu / 1000.0 / batchCmds,
+                    batchQemu / 1000.0 / batchCmds, windowCmds / (windowNanos / 1e9), c[c.length / 2] / 1000.0,
+                    c[(int) (c.length * 0.99)] / 1000.0);
+        }
     }
 
     private static void print(String who, Figures f) {
@@ -269,8 +276,8 @@ public final class QmpBenchmark {
                 f.connectP50Us(), f.connectP99Us());
     }
 
-    private static ObjectNode toJson(ObjectMapper m, String client, boolean oob, Figures f) {
-        ObjectNode o = m.createObjectNode().put("client", client).put("oob", oob);
+    private static ObjectNode toJson(ObjectMapper m, Figures f) {
+        ObjectNode o = m.createObjectNode();
         o.putObject("latency").put("p50_us", f.p50Us()).put("p99_us", f.p99Us()).put("cmds_per_s", f.latCmdsPerS())
                 .put("client_cpu_us_per_cmd", f.latClientCpuUs()).put("qemu_cpu_us_per_cmd", f.latQemuCpuUs());
         o.putObject("batch64").put("cmds_per_s", f.batchCmdsPerS()).put("client_cpu_us_per_cmd", f.batchClientCpuUs())
@@ -304,167 +311,5 @@ public final class QmpBenchmark {
     private static int env(String name, int dflt) {
         String v = System.getenv(name);
         return v == null ? dflt : Integer.parseInt(v);
-    }
-
-    // ------------------------------------------------------------------ the clients
-
-    /** qmp4j as an application uses it: typed command, futures, shared I/O resources. */
-    private final class Qmp4jClient implements Client {
-        private final boolean fdPassing;
-        private QmpClient client;
-        private boolean oob;
-
-        Qmp4jClient(boolean fdPassing) {
-            this.fdPassing = fdPassing;
-        }
-
-        @Override
-        public String name() {
-            return fdPassing ? "qmp4j-fd-passing" : "qmp4j";
-        }
-
-        @Override
-        public void open() throws Exception {
-            client = QmpClient.builder().endpoint(QmpEndpoint.unix(socket)).resources(resources)
-                    .oob(!"0".equals(System.getenv("OOB"))).fdPassing(fdPassing).build();
-            client.connect().get(10, TimeUnit.SECONDS);
-            oob = client.isOobEnabled();
-        }
-
-        @Override
-        public void close() {
-            client.close();
-        }
-
-        @Override
-        public void roundTrip() throws Exception {
-            client.execute(new QueryStatus()).get(10, TimeUnit.SECONDS);
-        }
-
-        @Override
-        public void batches(int n) throws Exception {
-            QueryStatus q = new QueryStatus();
-            List<CompletableFuture<StatusInfo>> batch = new ArrayList<>(WINDOW);
-            for (int done = 0; done < n; done += WINDOW) {
-                batch.clear();
-                for (int i = 0; i < WINDOW; i++) {
-                    batch.add(client.execute(q));
-                }
-                CompletableFuture.allOf(batch.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
-            }
-        }
-
-        @Override
-        public void window(int n) throws Exception {
-            QueryStatus q = new QueryStatus();
-            Semaphore slots = new Semaphore(WINDOW);
-            AtomicReference<Throwable> error = new AtomicReference<>();
-            for (int i = 0; i < n; i++) {
-                slots.acquire();
-                client.execute(q).whenComplete((r, e) -> {
-                    if (e != null) {
-                        error.set(e);
-                    }
-                    slots.release();
-                });
-            }
-            slots.acquire(WINDOW);
-            if (error.get() != null) {
-                throw new IllegalStateException(error.get());
-            }
-        }
-    }
-
-    /** The baseline: a blocking UNIX socket, the same bytes, replies found by their newline, nothing parsed. */
-    private final class RawClient implements Client {
-        private SocketChannel ch;
-        private final ByteBuffer in = ByteBuffer.allocateDirect(1 << 16);
-        private long id = FIRST_ID;
-
-        @Override
-        public String name() {
-            return "baseline";
-        }
-
-        @Override
-        public void open() throws Exception {
-            id = FIRST_ID; // as qmp4j, which counts from the first id in every session
-            ch = SocketChannel.open(StandardProtocolFamily.UNIX);
-            ch.connect(UnixDomainSocketAddress.of(socket));
-            in.clear().flip();
-            readLines(1); // greeting
-            write(ByteBuffer.wrap("{\"execute\":\"qmp_capabilities\"}".getBytes(StandardCharsets.US_ASCII)));
-            readLines(1);
-        }
-
-        @Override
-        public void close() throws IOException {
-            ch.close();
-        }
-
-        private ByteBuffer command() {
-            byte[] idText = Long.toString(id++).getBytes(StandardCharsets.US_ASCII);
-            ByteBuffer b = ByteBuffer.allocate(COMMAND_PREFIX.length + idText.length + 1);
-            b.put(COMMAND_PREFIX).put(idText).put((byte) '}').flip();
-            return b;
-        }
-
-        private void write(ByteBuffer b) throws IOException {
-            while (b.hasRemaining()) {
-                ch.write(b);
-            }
-        }
-
-        /** Reads until n newline-terminated lines have arrived. */
-        private void readLines(int n) throws IOException {
-            int seen = 0;
-            while (seen < n) {
-                while (in.hasRemaining() && seen < n) {
-                    if (in.get() == '\n') {
-                        seen++;
-                    }
-                }
-                if (seen < n) {
-                    in.clear();
-                    if (ch.read(in) < 0) {
-                        throw new IOException("QEMU closed the connection");
-                    }
-                    in.flip();
-                }
-            }
-        }
-
-        @Override
-        public void roundTrip() throws IOException {
-            write(command());
-            readLines(1);
-        }
-
-        @Override
-        public void batches(int n) throws IOException {
-            for (int done = 0; done < n; done += WINDOW) {
-                ByteBuffer all = ByteBuffer.allocate(WINDOW * (COMMAND_PREFIX.length + 21));
-                for (int i = 0; i < WINDOW; i++) {
-                    all.put(command());
-                }
-                write(all.flip());
-                readLines(WINDOW);
-            }
-        }
-
-        @Override
-        public void window(int n) throws IOException {
-            int sent = 0;
-            for (; sent < Math.min(WINDOW, n); sent++) {
-                write(command());
-            }
-            for (int got = 0; got < n; got++) {
-                readLines(1);
-                if (sent < n) {
-                    write(command());
-                    sent++;
-                }
-            }
-        }
     }
 }
