@@ -1,30 +1,20 @@
 package io.qmp4j.core.internal;
 
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.CorruptedFrameException;
-import io.netty.handler.codec.TooLongFrameException;
 import io.netty.util.Timeout;
 import io.qmp4j.core.Greeting;
-import io.qmp4j.core.GreetingException;
-import io.qmp4j.core.MalformedReplyException;
 import io.qmp4j.core.QmpConnectException;
 import io.qmp4j.core.QmpDisconnectedException;
 import io.qmp4j.core.QmpEndpoint;
 import io.qmp4j.core.QmpException;
-import io.qmp4j.core.QmpProtocolException;
 import io.qmp4j.core.QmpState;
 import io.qmp4j.core.QmpTimeoutException;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,9 +34,6 @@ final class Lifecycle {
             QmpState.RUNNING, EnumSet.of(QmpState.CLOSING, QmpState.CLOSED),
             QmpState.CLOSING, EnumSet.of(QmpState.CLOSED),
             QmpState.CLOSED, EnumSet.noneOf(QmpState.class));
-
-    /** The hex dump that ends the message of Netty's JSON decoder when the input is not JSON. */
-    private static final Pattern HEX_TAIL = Pattern.compile("([0-9a-f]{2,})$");
 
     private final SessionConfig cfg;
     private final String prefix;
@@ -244,36 +231,7 @@ final class Lifecycle {
 
     /** What a failure raised in the pipeline means for the caller. */
     QmpException classify(Throwable cause) {
-        if (cause instanceof TooLongFrameException) {
-            return new MalformedReplyException("a message from QEMU exceeds the limit of " + cfg.maxFrameBytes() + " bytes", cause);
-        } else if (cause instanceof CorruptedFrameException && state.get() == QmpState.CONNECTING) {
-            return notQmp(cause);
-        } else if (cause instanceof CorruptedFrameException) {
-            return new MalformedReplyException("malformed input from QEMU: " + cause.getMessage(), cause);
-        } else if (cause instanceof QmpException q) {
-            return q;
-        } else if (TlsSupport.isTlsFailure(cause) && state.get() != QmpState.RUNNING) {
-            return new QmpConnectException(cfg.endpoint(), "TLS handshake with " + cfg.endpoint() + " failed: "
-                    + TlsSupport.reason(cause), cause);
-        } else if (cause instanceof IOException) {
-            log.debug("{}I/O error: {}", prefix, cause.toString());
-            return new QmpDisconnectedException("connection to " + cfg.endpoint() + " failed: " + cause.getMessage(), cause);
-        }
-        return new QmpProtocolException("unexpected failure in the QMP pipeline: " + cause, cause);
-    }
-
-    /** What a peer that does not speak QMP sent instead of a greeting, as text (Netty's decoder reports it in hex). */
-    private QmpException notQmp(Throwable cause) {
-        Matcher m = HEX_TAIL.matcher(String.valueOf(cause.getMessage()));
-        String said = "";
-        if (m.find()) {
-            byte[] b = HexFormat.of().parseHex(m.group(1).length() % 2 == 0 ? m.group(1) : m.group(1).substring(1));
-            said = new String(b, StandardCharsets.UTF_8).replaceAll("[^\\x20-\\x7e]+", " ").strip();
-        }
-        String hint = said.startsWith("QEMU") && said.contains("monitor")
-                ? ": it is a human monitor (HMP, -monitor), not QMP (-qmp, or -chardev ... -mon mode=control)" : "";
-        return new GreetingException(cfg.endpoint() + " does not speak QMP" + hint + (said.isEmpty() ? "" : "; it sent: '"
-                + (said.length() > 120 ? said.substring(0, 120) + "..." : said) + "'"), cause);
+        return Failures.classify(cause, cfg, state.get(), prefix);
     }
 
     private void cancelDeadline() {
