@@ -277,6 +277,39 @@ class QmpClientFakeServerTest {
     }
 
     @Test
+    void commandsSentWhileTheSocketIsFullArriveWholeAndInOrder() throws Exception {
+        // A server that stops reading: the socket's buffer (~200 KiB) fills, a direct write is
+        // partial, Netty writes the rest and every command after it, then direct writes resume.
+        server.on("echo", (cmd, conn) -> conn.reply(cmd, cmd.arguments().get("n").toString()));
+        QmpClient c = client(QmpClient.builder().oob(false)); // no window: every command goes on the wire at once
+        c.connect().get(5, TimeUnit.SECONDS);
+        FakeQmpServer.Connection conn = server.awaitConnection(T);
+        assertEquals("qmp_capabilities", server.takeCommand(T).name());
+        conn.stall();
+        String filler = "x".repeat(16 * 1024);
+        List<CompletableFuture<JsonNode>> fs = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            fs.add(c.executeRaw("echo", JsonNodeFactory.instance.objectNode().put("n", i).put("filler", filler + i)));
+        }
+        Thread.sleep(200);
+        assertFalse(fs.get(199).isDone());
+        conn.resume();
+        // Sent while Netty still holds the earlier ones: they must not overtake them.
+        for (int i = 200; i < 250; i++) {
+            fs.add(c.executeRaw("echo", JsonNodeFactory.instance.objectNode().put("n", i).put("filler", "" + i)));
+        }
+        for (int i = 0; i < 250; i++) {
+            assertEquals(i, fs.get(i).get(10, TimeUnit.SECONDS).asInt());
+            ReceivedCommand got = server.takeCommand(T);
+            assertEquals(i, got.arguments().get("n").asInt(), "commands arrive in the order they were sent");
+            assertEquals((i < 200 ? filler : "") + i, got.arguments().get("filler").asText());
+        }
+        for (int i = 250; i < 260; i++) {
+            assertEquals(i, c.executeRaw("echo", JsonNodeFactory.instance.objectNode().put("n", i)).get(5, TimeUnit.SECONDS).asInt());
+        }
+    }
+
+    @Test
     void outOfOrderRepliesReachTheirOwnCommands() throws Exception {
         List<ReceivedCommand> held = new CopyOnWriteArrayList<>();
         server.on("first", (cmd, conn) -> held.add(cmd));

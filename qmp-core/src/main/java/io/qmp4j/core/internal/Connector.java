@@ -17,8 +17,10 @@ import io.qmp4j.core.QmpEndpoint;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
+import java.net.StandardProtocolFamily;
 import java.net.UnknownHostException;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import org.newsclub.net.unix.AFUNIXSelectorProvider;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 import org.newsclub.net.unix.AFUNIXSocketChannel;
@@ -57,7 +59,7 @@ final class Connector {
      *
      * @throws QmpConnectException when the endpoint is refused at once (UNIX) or TLS cannot be set up
      */
-    ChannelFuture open(ChannelHandler handshake, ChannelHandler correlator) {
+    ChannelFuture open(ChannelHandler handshake, Correlator correlator) {
         QmpEndpoint endpoint = cfg.endpoint();
         SslContext ssl = endpoint instanceof QmpEndpoint.Tls tls ? TlsSupport.context(tls) : null;
         Bootstrap b = new Bootstrap().group(cfg.group())
@@ -70,23 +72,50 @@ final class Connector {
                     }
                 });
         if (endpoint instanceof QmpEndpoint.Unix unix && !cfg.fdPassing()) {
-            return b.channel(NioDomainSocketChannel.class).connect(UnixDomainSocketAddress.of(unix.path()));
+            // Connected here (a UNIX connect completes or fails at once), registered connected.
+            SocketChannel socket = connectJdkUnix(unix);
+            correlator.writeDirectlyTo(socket);
+            return b.channelFactory(() -> new NioDomainSocketChannel(socket)).register();
         }
         if (endpoint instanceof QmpEndpoint.Unix unix) {
             AFUNIXSocketChannel socket = connectUnix(unix);
             // Registered already connected: see UnixNioChannel for why.
             return b.channelFactory(() -> new UnixNioChannel(socket)).register();
         }
-        b.channel(NioSocketChannel.class).option(ChannelOption.TCP_NODELAY, true);
+        b.option(ChannelOption.TCP_NODELAY, true);
         if (endpoint instanceof QmpEndpoint.Tls tls) {
-            return b.connect(InetSocketAddress.createUnresolved(tls.host(), tls.port()));
+            return b.channel(NioSocketChannel.class).connect(InetSocketAddress.createUnresolved(tls.host(), tls.port()));
         }
+        SocketChannel socket = openTcp(endpoint);
+        correlator.writeDirectlyTo(socket); // no TLS: commands may be written straight to the socket
         QmpEndpoint.Tcp tcp = (QmpEndpoint.Tcp) endpoint;
-        return b.connect(InetSocketAddress.createUnresolved(tcp.host(), tcp.port()));
+        return b.channelFactory(() -> new NioSocketChannel(socket)).connect(InetSocketAddress.createUnresolved(tcp.host(), tcp.port()));
+    }
+
+    private static SocketChannel openTcp(QmpEndpoint endpoint) {
+        try {
+            return SocketChannel.open();
+        } catch (IOException e) {
+            throw new QmpConnectException(endpoint, "cannot open a socket for " + endpoint + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static SocketChannel connectJdkUnix(QmpEndpoint.Unix unix) {
+        SocketChannel socket = null;
+        try {
+            socket = SocketChannel.open(StandardProtocolFamily.UNIX);
+            socket.configureBlocking(false);
+            if (!socket.connect(UnixDomainSocketAddress.of(unix.path()))) {
+                throw new IOException("the monitor's connection backlog is full: it is probably in use by other clients");
+            }
+            return socket;
+        } catch (IOException | RuntimeException e) {
+            throw connectFailed(unix, socket, e);
+        }
     }
 
     /** Lays out the pipeline on a channel that is connected already (tests use an {@code EmbeddedChannel}). */
-    void install(Channel ch, SslContext ssl, ChannelHandler handshake, ChannelHandler correlator) {
+    void install(Channel ch, SslContext ssl, ChannelHandler handshake, Correlator correlator) {
         if (ssl != null && cfg.endpoint() instanceof QmpEndpoint.Tls tls) {
             ch.pipeline().addLast("tls", TlsSupport.handler(ssl, ch, tls));
             ch.pipeline().addLast("tls-nudge", new TlsSupport.Nudge());
@@ -120,15 +149,22 @@ final class Connector {
             }
             return socket;
         } catch (IOException | RuntimeException e) {
-            if (socket != null) {
-                try {
-                    socket.close();
-                } catch (IOException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
-            String reason = e.getMessage() == null ? e.toString() : e.getMessage();
-            throw new QmpConnectException(unix, "cannot connect to " + unix + ": " + reason, e);
+            throw connectFailed(unix, socket, e);
         }
+    }
+
+    private static QmpConnectException connectFailed(QmpEndpoint.Unix unix, java.nio.channels.Channel socket, Exception e) {
+        if (socket != null) {
+            try {
+                socket.close();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+        }
+        String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+        if (reason.contains("Resource temporarily unavailable")) {
+            reason = "the monitor's connection backlog is full: it is probably in use by other clients";
+        }
+        return new QmpConnectException(unix, "cannot connect to " + unix + ": " + reason, e);
     }
 }

@@ -2,11 +2,8 @@ package io.qmp4j.core.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.EventLoop;
 import io.netty.util.collection.LongObjectHashMap;
 import io.qmp4j.core.QmpCommand;
 import io.qmp4j.core.QmpDisconnectedException;
@@ -16,10 +13,12 @@ import io.qmp4j.core.QmpTimeoutException;
 import io.qmp4j.core.event.QmpEvent;
 import java.io.FileDescriptor;
 import java.io.IOException;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -29,16 +28,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Commands and their replies, the last handler of the pipeline: ids, the pending map, the
- * in-band window (with out-of-band commands passing it), file descriptors riding on a command,
- * deadlines, and events handed to the {@link EventHub}. Every field below "I/O thread only" is
- * touched on the channel's event loop only; user futures complete on the callback executor or
- * on the thread blocked in them ({@link ReplyFuture}), never on the event loop.
+ * in-band window (with out-of-band commands passing it), deadlines, and events handed to the
+ * {@link EventHub}; the {@link Outbox} puts commands on the socket. A command is sent on the
+ * thread that submits it, under {@link #lock} (which every field below it is guarded by), so that
+ * ids, the window and the bytes on the wire keep one order; replies are read on the event loop.
+ * User futures complete on the callback executor or on the thread blocked in them
+ * ({@link ReplyFuture}), never on the event loop.
  */
 final class Correlator extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(Correlator.class);
     private static final Logger wire = LoggerFactory.getLogger("io.qmp4j.core.wire");
-    private static final byte[] FD_CARRIER = {' '};
 
     private final SessionConfig cfg;
     private final Lifecycle life;
@@ -46,8 +46,10 @@ final class Correlator extends ChannelInboundHandlerAdapter {
     private final Observer observer;
     private final Wire encoder = new Wire();
 
-    // I/O thread only
+    private final Object lock = new Object();
     private ChannelHandlerContext ctx;
+    private SocketChannel direct;
+    private Outbox outbox;
     private final LongObjectHashMap<Pending> pending = new LongObjectHashMap<>();
     private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
     private int inBandOnWire;
@@ -57,13 +59,8 @@ final class Correlator extends ChannelInboundHandlerAdapter {
      * 13 digits) sends commands as long as a client with string ids such as {@code "__qmp#00001"}.
      */
     private long nextId = Math.max(Handshake.NEGOTIATION_ID + 1, Long.getLong("io.qmp4j.core.firstCommandId", 1));
-    private boolean flushScheduled;
     private boolean finished;
-    private final Completions completions;
-    private final Runnable flushTask = () -> {
-        flushScheduled = false;
-        ctx.flush();
-    };
+    private final Completions completions; // I/O thread only
 
     Correlator(SessionConfig cfg, Lifecycle life, EventHub hub, Observer observer) {
         this.cfg = cfg;
@@ -75,19 +72,29 @@ final class Correlator extends ChannelInboundHandlerAdapter {
 
     /** The session runs: at most {@code inBandWindow} in-band commands on the wire from now on. */
     void open(int inBandWindow) {
-        window = inBandWindow;
+        synchronized (lock) {
+            window = inBandWindow;
+        }
+    }
+
+    /** Before the channel is registered: commands may be written straight to this JDK channel. */
+    void writeDirectlyTo(SocketChannel channel) {
+        this.direct = channel;
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        this.ctx = ctx;
+        synchronized (lock) {
+            this.ctx = ctx;
+            this.outbox = new Outbox(lock, ctx, direct, this::writeFailed);
+        }
     }
 
     // ---------------------------------------------------------------- sending
 
     /** Encodes and queues a command; the deadline covers the whole wait, including time queued client-side. */
     @SuppressWarnings("unchecked")
-    <R> CompletableFuture<R> submit(QmpCommand<R> command, ObjectNode args, Duration timeout, FileDescriptor[] fds, EventLoop loop) {
+    <R> CompletableFuture<R> submit(QmpCommand<R> command, ObjectNode args, Duration timeout, FileDescriptor[] fds) {
         boolean useOob = life.oob() && command.allowOob();
         Pending p;
         CompletableFuture<Object> f = new ReplyFuture();
@@ -99,37 +106,28 @@ final class Correlator extends ChannelInboundHandlerAdapter {
         }
         Duration t = timeout == null ? cfg.commandTimeout() : timeout;
         if (!t.isZero() && !t.isNegative()) {
-            p.timeout = cfg.timer().newTimeout(x -> expire(p, t, loop), t.toNanos(), TimeUnit.NANOSECONDS);
+            p.timeout = cfg.timer().newTimeout(x -> expire(p, t), t.toNanos(), TimeUnit.NANOSECONDS);
         }
-        if (loop.inEventLoop()) {
-            enqueue(p);
-        } else {
-            try {
-                loop.execute(() -> enqueue(p));
-            } catch (RejectedExecutionException e) {
-                f.completeExceptionally(new QmpDisconnectedException("the client's I/O thread has shut down", e));
+        synchronized (lock) {
+            if (finished || outbox == null || life.state() != QmpState.RUNNING) {
+                fail(p, life.disconnected());
+            } else if (p.oob || inBandOnWire < window) {
+                write(p);
+            } else {
+                waiting.addLast(p);
             }
         }
         return (CompletableFuture<R>) (CompletableFuture<?>) f;
     }
 
-    private void enqueue(Pending p) {
-        if (finished || ctx == null || life.state() != QmpState.RUNNING) {
-            fail(p, life.disconnected());
-        } else if (p.oob || inBandOnWire < window) {
-            write(p);
-        } else {
-            waiting.addLast(p);
-        }
-    }
-
-    /** Moves queued in-band commands onto the wire while the window allows. */
+    /** Moves queued in-band commands onto the wire while the window allows. Holding the lock. */
     private void pump() {
         while (inBandOnWire < window && !waiting.isEmpty()) {
             write(waiting.removeFirst());
         }
     }
 
+    /** Gives the command its id and sends it. Holding the lock. */
     private void write(Pending p) {
         if (p.future.isDone()) {
             return; // cancelled or timed out while queued: never sent
@@ -141,46 +139,42 @@ final class Correlator extends ChannelInboundHandlerAdapter {
             inBandOnWire++;
         }
         pending.put(id, p);
-        String idText = Long.toString(id);
-        ByteBuf buf = ctx.alloc().buffer(p.prefix.length + idText.length() + 1);
-        buf.writeBytes(p.prefix).writeCharSequence(idText, StandardCharsets.US_ASCII);
-        buf.writeByte('}');
+        byte[] idText = Long.toString(id).getBytes(StandardCharsets.US_ASCII);
+        byte[] bytes = Arrays.copyOf(p.prefix, p.prefix.length + idText.length + 1);
+        System.arraycopy(idText, 0, bytes, p.prefix.length, idText.length);
+        bytes[bytes.length - 1] = '}';
         if (wire.isTraceEnabled()) {
-            wire.trace("{}--> {}", life.prefix(), Redaction.redact(buf.toString(StandardCharsets.UTF_8))
+            wire.trace("{}--> {}", life.prefix(), Redaction.redact(new String(bytes, StandardCharsets.UTF_8))
                     + (p.fds != null ? " (+" + p.fds.length + " fd)" : ""));
         }
-        if (p.fds != null) {
-            writeWithFds(p, buf);
-            return;
-        }
-        ctx.write(buf, ctx.voidPromise());
-        if (!flushScheduled) {
-            // Coalesce a burst of commands submitted together into one write system call.
-            flushScheduled = true;
-            ctx.executor().execute(flushTask);
+        try {
+            outbox.send(p, bytes);
+        } catch (IOException e) {
+            writeFailed(p, e);
         }
     }
 
-    /** SCM_RIGHTS rides on the next write: one ignorable byte, right before the command that consumes it. */
-    private void writeWithFds(Pending p, ByteBuf buf) {
-        try {
-            ctx.flush();
-            ((UnixNioChannel) ctx.channel()).setOutboundFileDescriptors(p.fds);
-        } catch (IOException e) {
-            pending.remove(p.id);
-            if (!p.oob) {
+    /** A command could not be written: it fails, and the session ends (its socket is broken). */
+    private void writeFailed(Pending p, IOException e) {
+        synchronized (lock) {
+            if (pending.remove(p.id) != null && !p.oob) {
                 inBandOnWire--;
             }
-            buf.release();
-            fail(p, new QmpDisconnectedException("cannot pass file descriptors: " + e.getMessage(), e));
-            return;
         }
-        ctx.write(Unpooled.wrappedBuffer(FD_CARRIER)); // QMP's lexer skips whitespace between objects
-        ctx.writeAndFlush(buf);
+        fail(p, new QmpDisconnectedException((p.fds != null ? "cannot pass file descriptors: " : "cannot send " + p + ": ")
+                + e.getMessage(), e));
+        if (p.fds == null) {
+            try {
+                ctx.executor().execute(ctx::close);
+            } catch (RejectedExecutionException closedAnyway) {
+                // the loop has shut down: the channel is gone with it
+            }
+        }
     }
 
-    private void expire(Pending p, Duration t, EventLoop loop) {
-        Runnable r = () -> {
+    /** The timer thread: a command's deadline passed. */
+    private void expire(Pending p, Duration t) {
+        synchronized (lock) {
             if (p.future.isDone()) {
                 return;
             }
@@ -189,13 +183,8 @@ final class Correlator extends ChannelInboundHandlerAdapter {
             } else {
                 waiting.remove(p);
             }
-            fail(p, new QmpTimeoutException(p.toString(), t));
-        };
-        try {
-            loop.execute(r);
-        } catch (RejectedExecutionException e) {
-            fail(p, new QmpTimeoutException(p.toString(), t));
         }
+        fail(p, new QmpTimeoutException(p.toString(), t));
     }
 
     // ---------------------------------------------------------------- receiving
@@ -220,19 +209,22 @@ final class Correlator extends ChannelInboundHandlerAdapter {
             log.warn("{}ignoring a message that is neither a reply nor an event: {}", life.prefix(), Wire.abbreviate(obj));
             return;
         }
-        Pending p = id != null && id.isIntegralNumber() ? pending.remove(id.asLong()) : null;
+        Pending p;
+        synchronized (lock) {
+            p = id != null && id.isIntegralNumber() ? pending.remove(id.asLong()) : null;
+            if (p != null && !p.oob) {
+                inBandOnWire--;
+            }
+            pump();
+        }
         if (p == null) {
             log.warn("{}dropping a reply with an id this client never sent: {}", life.prefix(), Wire.abbreviate(obj));
             return;
         }
         reply(p, obj);
-        pump();
     }
 
     private void reply(Pending p, ObjectNode obj) {
-        if (!p.oob) {
-            inBandOnWire--;
-        }
         if (p.timeout != null) {
             p.timeout.cancel();
         }
@@ -276,12 +268,15 @@ final class Correlator extends ChannelInboundHandlerAdapter {
      * @param cleanDisconnect whether QEMU closed the connection with nothing gone wrong and the caller did not close it
      */
     void endAll(QmpDisconnectedException ex, boolean cleanDisconnect) {
-        finished = true;
         completions.flush(); // replies read before the end complete first
-        List<Pending> all = new ArrayList<>(pending.values());
-        all.addAll(waiting);
-        pending.clear();
-        waiting.clear();
+        List<Pending> all;
+        synchronized (lock) {
+            finished = true;
+            all = new ArrayList<>(pending.values());
+            all.addAll(waiting);
+            pending.clear();
+            waiting.clear();
+        }
         for (Pending p : all) {
             if (p.timedOut) {
                 continue;

@@ -157,7 +157,7 @@ public final class QmpSession {
                     + cfg.endpoint() + " runs on the JDK's UNIX channel, which cannot carry them")
                     : new IllegalArgumentException("file descriptors can only be passed over a UNIX socket, not " + cfg.endpoint()));
         }
-        return correlator.submit(command, args, timeout, fds, ch.eventLoop());
+        return correlator.submit(command, args, timeout, fds);
     }
 
     /** Closes the channel; pending calls fail with {@link QmpDisconnectedException}. */

@@ -1,0 +1,125 @@
+package io.qmp4j.core.internal;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.Arrays;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Puts encoded commands on the socket, one of two ways.
+ *
+ * <p><b>Directly</b>, on the thread that sends (a caller in {@code execute}, or the I/O thread
+ * moving a queued command into the window): one non-blocking {@code write} on the JDK socket
+ * channel under the correlator's lock, so that bytes leave in the order ids are given. This saves
+ * the hand-off to the event loop: a task, and the loop's wake-up (a pipe write, an
+ * {@code epoll_wait} and a drain read, and a thread switch) for every command sent from another
+ * thread. Sessions on the JDK's channels without TLS write this way.
+ *
+ * <p><b>Through Netty's pipeline</b>, on the event loop: for TLS (the bytes must pass the
+ * {@code SslHandler}), file descriptors (junixsocket's channel, SCM_RIGHTS on the next write),
+ * test channels; and for a direct session whose socket buffer is full: the rest of a partial
+ * write and every later command go through Netty, in order, until Netty has written them all;
+ * then writes go directly again.
+ *
+ * <p>Every method but the flush task runs holding the correlator's lock.
+ */
+final class Outbox {
+
+    private static final Logger log = LoggerFactory.getLogger(Outbox.class);
+    /** One ignorable byte that carries SCM_RIGHTS, right before the command that consumes the descriptors. */
+    private static final byte[] FD_CARRIER = {' '};
+
+    /** Why a write failed: the command fails with it, the session ends. */
+    interface Failure {
+        void failed(Pending p, IOException e);
+    }
+
+    private final Object lock;
+    private final ChannelHandlerContext ctx;
+    /** The JDK channel under the Netty channel, or null when this session always writes through Netty. */
+    private final SocketChannel direct;
+    private final Failure onFailure;
+    /** Writes handed to Netty and not yet written out; direct writes wait for them (direct sessions only). */
+    private int inNetty;
+    private boolean flushScheduled; // I/O thread only
+    private final Runnable flushTask;
+
+    Outbox(Object lock, ChannelHandlerContext ctx, SocketChannel direct, Failure onFailure) {
+        this.lock = lock;
+        this.ctx = ctx;
+        this.direct = direct;
+        this.onFailure = onFailure;
+        this.flushTask = () -> {
+            flushScheduled = false;
+            ctx.flush();
+        };
+    }
+
+    /**
+     * Sends one command.
+     *
+     * @throws IOException when a direct write fails (the socket is closed or broken)
+     */
+    void send(Pending p, byte[] bytes) throws IOException {
+        if (direct != null && inNetty == 0 && p.fds == null) {
+            ByteBuffer b = ByteBuffer.wrap(bytes);
+            direct.write(b);
+            if (!b.hasRemaining()) {
+                return;
+            }
+            log.debug("the socket took {} of {} bytes of {}: Netty writes the rest, and what follows until it is done", b.position(),
+                    bytes.length, p);
+            bytes = Arrays.copyOfRange(bytes, b.position(), bytes.length);
+        }
+        ByteBuf buf = Unpooled.wrappedBuffer(bytes);
+        if (direct != null) {
+            inNetty++;
+        }
+        try {
+            ctx.executor().execute(() -> write(p, buf));
+        } catch (RejectedExecutionException e) {
+            throw new IOException("the client's I/O thread has shut down", e);
+        }
+    }
+
+    /** On the event loop: through the pipeline, coalescing a burst into one flush. */
+    private void write(Pending p, ByteBuf buf) {
+        if (p.fds != null) {
+            writeWithFds(p, buf);
+            return;
+        }
+        ChannelPromise done = direct == null ? ctx.voidPromise() : ctx.newPromise().addListener(f -> written());
+        ctx.write(buf, done);
+        if (!flushScheduled) {
+            flushScheduled = true;
+            ctx.executor().execute(flushTask);
+        }
+    }
+
+    private void written() {
+        synchronized (lock) { // a write Netty finished (or failed: the session is ending then)
+            inNetty--;
+        }
+    }
+
+    /** SCM_RIGHTS rides on the next write: one ignorable byte, right before the command that consumes it. */
+    private void writeWithFds(Pending p, ByteBuf buf) {
+        try {
+            ctx.flush();
+            ((UnixNioChannel) ctx.channel()).setOutboundFileDescriptors(p.fds);
+        } catch (IOException e) {
+            buf.release();
+            onFailure.failed(p, e);
+            return;
+        }
+        ctx.write(Unpooled.wrappedBuffer(FD_CARRIER)); // QMP's lexer skips whitespace between objects
+        ctx.writeAndFlush(buf);
+    }
+}
