@@ -30,8 +30,6 @@ final class Subscription implements EventSubscription {
 
     private final Set<String> names;
     private final Predicate<? super QmpEvent> filter;
-    private final int capacity;
-    private final OverflowPolicy overflow;
     private final Consumer<? super QmpEvent> listener;
     private final Executor executor;
     private final Timer timer;
@@ -39,9 +37,8 @@ final class Subscription implements EventSubscription {
     private final Consumer<Subscription> onClose;
 
     // guarded by this
-    private final ArrayDeque<QmpEvent> queue = new ArrayDeque<>();
+    private final EventQueue queue;
     private final ArrayDeque<CompletableFuture<QmpEvent>> waiters = new ArrayDeque<>();
-    private long dropped;
     private final Consumer<QmpEvent> onDrop;
     private boolean closed;
     private QmpException ended;
@@ -53,8 +50,7 @@ final class Subscription implements EventSubscription {
         this.onDrop = onDrop;
         this.names = names;
         this.filter = filter;
-        this.capacity = capacity;
-        this.overflow = overflow;
+        this.queue = new EventQueue(capacity, overflow);
         this.listener = listener;
         this.executor = executor;
         this.timer = timer;
@@ -83,13 +79,7 @@ final class Subscription implements EventSubscription {
             }
             waiter = liveWaiter();
             if (waiter == null) {
-                if (queue.size() >= capacity) {
-                    dropped++;
-                    lost = overflow == OverflowPolicy.DROP_NEWEST ? event : queue.removeFirst();
-                }
-                if (lost != event) {
-                    queue.addLast(event);
-                }
+                lost = queue.addNewest(event);
                 if (listener != null && !draining) {
                     draining = true;
                     drain = true;
@@ -138,14 +128,7 @@ final class Subscription implements EventSubscription {
             }
             next = liveWaiter();
             if (next == null) {
-                // It is older than anything queued: it goes first, and is the one dropped when full.
-                if (queue.size() >= capacity) {
-                    dropped++;
-                    lost = overflow == OverflowPolicy.DROP_OLDEST ? event : queue.removeLast();
-                }
-                if (lost != event) {
-                    queue.addFirst(event);
-                }
+                lost = queue.putBackOldest(event); // older than anything queued
             }
         }
         if (lost != null) {
@@ -169,7 +152,7 @@ final class Subscription implements EventSubscription {
                     draining = false;
                     return;
                 }
-                e = i < DRAIN_BATCH ? queue.pollFirst() : null;
+                e = i < DRAIN_BATCH ? queue.poll() : null;
             }
             if (e == null) { // batch done, more queued: still draining, continue later
                 try {
@@ -207,7 +190,7 @@ final class Subscription implements EventSubscription {
     public CompletableFuture<QmpEvent> next() {
         requirePull();
         synchronized (this) {
-            QmpEvent e = queue.pollFirst();
+            QmpEvent e = queue.poll();
             if (e != null) {
                 return CompletableFuture.completedFuture(e);
             }
@@ -246,13 +229,13 @@ final class Subscription implements EventSubscription {
     public Optional<QmpEvent> poll() {
         requirePull();
         synchronized (this) {
-            return Optional.ofNullable(queue.pollFirst());
+            return Optional.ofNullable(queue.poll());
         }
     }
 
     @Override
     public synchronized long dropped() {
-        return dropped;
+        return queue.dropped();
     }
 
     @Override
