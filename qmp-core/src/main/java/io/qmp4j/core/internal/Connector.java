@@ -16,6 +16,7 @@ import io.qmp4j.core.QmpConnectException;
 import io.qmp4j.core.QmpEndpoint;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.StandardProtocolFamily;
 import java.net.UnknownHostException;
@@ -45,6 +46,10 @@ final class Connector {
      */
     private static final RecvByteBufAllocator READ_BUDGET = new AdaptiveRecvByteBufAllocator(64, 1024, 4096).maxMessagesPerRead(1);
 
+    /** What a connect to a UNIX socket whose listener's backlog is full says, and what it means. */
+    private static final String EAGAIN = "Resource temporarily unavailable";
+    private static final String BACKLOG_FULL = "the monitor's connection backlog is full: it is probably in use by other clients";
+
     private final SessionConfig cfg;
     private final String prefix;
 
@@ -73,12 +78,14 @@ final class Connector {
                 });
         if (endpoint instanceof QmpEndpoint.Unix unix && !cfg.fdPassing()) {
             // Connected here (a UNIX connect completes or fails at once), registered connected.
-            SocketChannel socket = connectJdkUnix(unix);
+            SocketChannel socket = connectUnix(unix, () -> SocketChannel.open(StandardProtocolFamily.UNIX),
+                    () -> UnixDomainSocketAddress.of(unix.path()));
             correlator.writeDirectlyTo(socket);
             return b.channelFactory(() -> new NioDomainSocketChannel(socket)).register();
         }
         if (endpoint instanceof QmpEndpoint.Unix unix) {
-            AFUNIXSocketChannel socket = connectUnix(unix);
+            AFUNIXSocketChannel socket = connectUnix(unix, () -> AFUNIXSelectorProvider.provider().openSocketChannel(),
+                    () -> AFUNIXSocketAddress.of(unix.path()));
             // Registered already connected: see UnixNioChannel for why.
             return b.channelFactory(() -> new UnixNioChannel(socket)).register();
         }
@@ -100,20 +107,6 @@ final class Connector {
         }
     }
 
-    private static SocketChannel connectJdkUnix(QmpEndpoint.Unix unix) {
-        SocketChannel socket = null;
-        try {
-            socket = SocketChannel.open(StandardProtocolFamily.UNIX);
-            socket.configureBlocking(false);
-            if (!socket.connect(UnixDomainSocketAddress.of(unix.path()))) {
-                throw new IOException("the monitor's connection backlog is full: it is probably in use by other clients");
-            }
-            return socket;
-        } catch (IOException | RuntimeException e) {
-            throw connectFailed(unix, socket, e);
-        }
-    }
-
     /** Lays out the pipeline on a channel that is connected already (tests use an {@code EmbeddedChannel}). */
     void install(Channel ch, SslContext ssl, ChannelHandler handshake, Correlator correlator) {
         if (ssl != null && cfg.endpoint() instanceof QmpEndpoint.Tls tls) {
@@ -132,20 +125,26 @@ final class Connector {
             return "the host name " + cause.getMessage().split(":")[0] + " does not resolve";
         }
         String m = cause.getMessage() == null ? cause.toString() : cause.getMessage();
-        if (m.contains("Resource temporarily unavailable")) {
-            return "the monitor's connection backlog is full: it is probably in use by other clients";
+        if (m.contains(EAGAIN)) {
+            return BACKLOG_FULL;
         }
         return cause instanceof SocketException ? m : cause.toString(); // ConnectException included
     }
 
-    private static AFUNIXSocketChannel connectUnix(QmpEndpoint.Unix unix) {
-        AFUNIXSocketChannel socket = null;
+    /** Opens a socket, or its address. */
+    private interface IoSupplier<T> {
+        T get() throws IOException;
+    }
+
+    /** Connects a UNIX socket of either implementation (the JDK's, junixsocket's) before it is registered. */
+    private static <S extends SocketChannel> S connectUnix(QmpEndpoint.Unix unix, IoSupplier<S> open, IoSupplier<SocketAddress> address) {
+        S socket = null;
         try {
-            socket = AFUNIXSelectorProvider.provider().openSocketChannel();
+            socket = open.get();
             socket.configureBlocking(false);
             // A UNIX connect completes or fails at once; false means the listener's backlog is full.
-            if (!socket.connect(AFUNIXSocketAddress.of(unix.path()))) {
-                throw new IOException("the monitor's connection backlog is full: it is probably in use by other clients");
+            if (!socket.connect(address.get())) {
+                throw new IOException(BACKLOG_FULL);
             }
             return socket;
         } catch (IOException | RuntimeException e) {
@@ -153,7 +152,7 @@ final class Connector {
         }
     }
 
-    private static QmpConnectException connectFailed(QmpEndpoint.Unix unix, java.nio.channels.Channel socket, Exception e) {
+    private static QmpConnectException connectFailed(QmpEndpoint.Unix unix, SocketChannel socket, Exception e) {
         if (socket != null) {
             try {
                 socket.close();
@@ -162,8 +161,8 @@ final class Connector {
             }
         }
         String reason = e.getMessage() == null ? e.toString() : e.getMessage();
-        if (reason.contains("Resource temporarily unavailable")) {
-            reason = "the monitor's connection backlog is full: it is probably in use by other clients";
+        if (reason.contains(EAGAIN)) {
+            reason = BACKLOG_FULL;
         }
         return new QmpConnectException(unix, "cannot connect to " + unix + ": " + reason, e);
     }
