@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Opens the channel to a monitor (a UNIX socket through junixsocket, TCP, or TCP with TLS) and
- * lays out its pipeline: {@code [tls] → framer → json → handshake → correlator}.
+ * lays out its pipeline: {@code [tls] → framer → json → handshake → inbound → correlator}.
  */
 final class Connector {
 
@@ -64,7 +64,7 @@ final class Connector {
      *
      * @throws QmpConnectException when the endpoint is refused at once (UNIX) or TLS cannot be set up
      */
-    ChannelFuture open(ChannelHandler handshake, Correlator correlator) {
+    ChannelFuture open(ChannelHandler handshake, ChannelHandler inbound, Correlator correlator) {
         QmpEndpoint endpoint = cfg.endpoint();
         SslContext ssl = endpoint instanceof QmpEndpoint.Tls tls ? TlsSupport.context(tls) : null;
         Bootstrap b = new Bootstrap().group(cfg.group())
@@ -73,7 +73,7 @@ final class Connector {
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        install(ch, ssl, handshake, correlator);
+                        install(ch, ssl, handshake, inbound, correlator);
                     }
                 });
         if (endpoint instanceof QmpEndpoint.Unix unix && !cfg.fdPassing()) {
@@ -108,7 +108,7 @@ final class Connector {
     }
 
     /** Lays out the pipeline on a channel that is connected already (tests use an {@code EmbeddedChannel}). */
-    void install(Channel ch, SslContext ssl, ChannelHandler handshake, Correlator correlator) {
+    void install(Channel ch, SslContext ssl, ChannelHandler handshake, ChannelHandler inbound, Correlator correlator) {
         if (ssl != null && cfg.endpoint() instanceof QmpEndpoint.Tls tls) {
             ch.pipeline().addLast("tls", TlsSupport.handler(ssl, ch, tls));
             ch.pipeline().addLast("tls-nudge", new TlsSupport.Nudge());
@@ -116,6 +116,7 @@ final class Connector {
         ch.pipeline().addLast("framer", new JsonObjectDecoder(cfg.maxFrameBytes()));
         ch.pipeline().addLast("json", new JsonFrameDecoder(wire, prefix));
         ch.pipeline().addLast("handshake", handshake);
+        ch.pipeline().addLast("inbound", inbound);
         ch.pipeline().addLast("qmp", correlator);
     }
 

@@ -10,15 +10,12 @@ import io.qmp4j.core.QmpDisconnectedException;
 import io.qmp4j.core.QmpException;
 import io.qmp4j.core.QmpState;
 import io.qmp4j.core.QmpTimeoutException;
-import io.qmp4j.core.event.QmpEvent;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -28,8 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Commands and their replies, the last handler of the pipeline: ids, the pending map, the
- * in-band window (with out-of-band commands passing it), deadlines, and events handed to the
- * {@link EventHub}; the {@link Outbox} puts commands on the socket. A command is sent on the
+ * in-band window (with out-of-band commands passing it) and deadlines; the {@link Outbox} puts
+ * commands on the socket, the {@link Inbound} before it takes the events. A command is sent on the
  * thread that submits it, under {@link #lock} (which every field below it is guarded by), so that
  * ids, the window and the bytes on the wire keep one order; replies are read on the event loop.
  * User futures complete on the callback executor or on the thread blocked in them
@@ -38,12 +35,9 @@ import org.slf4j.LoggerFactory;
 final class Correlator extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(Correlator.class);
-    private static final Logger wire = LoggerFactory.getLogger("io.qmp4j.core.wire");
 
     private final SessionConfig cfg;
     private final Lifecycle life;
-    private final EventHub hub;
-    private final Observer observer;
     private final Wire encoder = new Wire();
 
     private final Object lock = new Object();
@@ -62,11 +56,9 @@ final class Correlator extends ChannelInboundHandlerAdapter {
     private boolean finished;
     private final Completions completions; // I/O thread only
 
-    Correlator(SessionConfig cfg, Lifecycle life, EventHub hub, Observer observer) {
+    Correlator(SessionConfig cfg, Lifecycle life) {
         this.cfg = cfg;
         this.life = life;
-        this.hub = hub;
-        this.observer = observer;
         this.completions = new Completions(cfg.executor());
     }
 
@@ -86,7 +78,7 @@ final class Correlator extends ChannelInboundHandlerAdapter {
     public void handlerAdded(ChannelHandlerContext ctx) {
         synchronized (lock) {
             this.ctx = ctx;
-            this.outbox = new Outbox(lock, ctx, direct, this::writeFailed);
+            this.outbox = new Outbox(lock, ctx, direct, this::writeFailed, life.prefix());
         }
     }
 
@@ -97,10 +89,8 @@ final class Correlator extends ChannelInboundHandlerAdapter {
     <R> CompletableFuture<R> submit(QmpCommand<R> command, ObjectNode args, Duration timeout, FileDescriptor[] fds) {
         boolean useOob = life.oob() && command.allowOob();
         Pending p;
-        CompletableFuture<Object> f = new ReplyFuture();
         try {
-            p = new Pending(command.commandName(), encoder.command(command.commandName(), args, useOob), useOob, fds,
-                    Json.MAPPER.constructType(command.resultType()), command.resultDecoder(), f, command.completesOnDisconnect());
+            p = Pending.of(command, encoder.command(command.commandName(), args, useOob), useOob, fds);
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -117,7 +107,7 @@ final class Correlator extends ChannelInboundHandlerAdapter {
                 waiting.addLast(p);
             }
         }
-        return (CompletableFuture<R>) (CompletableFuture<?>) f;
+        return (CompletableFuture<R>) (CompletableFuture<?>) p.future;
     }
 
     /** Moves queued in-band commands onto the wire while the window allows. Holding the lock. */
@@ -139,16 +129,8 @@ final class Correlator extends ChannelInboundHandlerAdapter {
             inBandOnWire++;
         }
         pending.put(id, p);
-        byte[] idText = Long.toString(id).getBytes(StandardCharsets.US_ASCII);
-        byte[] bytes = Arrays.copyOf(p.prefix, p.prefix.length + idText.length + 1);
-        System.arraycopy(idText, 0, bytes, p.prefix.length, idText.length);
-        bytes[bytes.length - 1] = '}';
-        if (wire.isTraceEnabled()) {
-            wire.trace("{}--> {}", life.prefix(), Redaction.redact(new String(bytes, StandardCharsets.UTF_8))
-                    + (p.fds != null ? " (+" + p.fds.length + " fd)" : ""));
-        }
         try {
-            outbox.send(p, bytes);
+            outbox.send(p, p.bytes());
         } catch (IOException e) {
             writeFailed(p, e);
         }
@@ -189,26 +171,11 @@ final class Correlator extends ChannelInboundHandlerAdapter {
 
     // ---------------------------------------------------------------- receiving
 
+    /** A reply ({@link Inbound} took the events): its command completes. */
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ObjectNode obj = (ObjectNode) msg;
-        JsonNode eventName = obj.get("event");
-        if (eventName != null) {
-            QmpEvent e = Wire.event(eventName.asText(), obj);
-            observer.event(e);
-            hub.publish(e);
-            return;
-        }
         JsonNode id = obj.get("id");
-        JsonNode error = obj.get("error");
-        if (error != null && id == null) {
-            life.protocolError(ctx, Wire.unparsedInput(error));
-            return;
-        }
-        if (error == null && !obj.has("return")) {
-            log.warn("{}ignoring a message that is neither a reply nor an event: {}", life.prefix(), Wire.abbreviate(obj));
-            return;
-        }
         Pending p;
         synchronized (lock) {
             p = id != null && id.isIntegralNumber() ? pending.remove(id.asLong()) : null;
@@ -225,9 +192,7 @@ final class Correlator extends ChannelInboundHandlerAdapter {
     }
 
     private void reply(Pending p, ObjectNode obj) {
-        if (p.timeout != null) {
-            p.timeout.cancel();
-        }
+        p.cancelTimeout();
         if (p.timedOut) {
             log.debug("{}dropping the late reply of {}, which timed out", life.prefix(), p);
             return;
@@ -253,10 +218,7 @@ final class Correlator extends ChannelInboundHandlerAdapter {
     }
 
     private void fail(Pending p, QmpException ex) {
-        if (p.timeout != null) {
-            p.timeout.cancel();
-        }
-        Callbacks.run(cfg.executor(), () -> p.future.completeExceptionally(ex));
+        p.fail(cfg.executor(), ex);
     }
 
     // ---------------------------------------------------------------- the end
@@ -278,17 +240,7 @@ final class Correlator extends ChannelInboundHandlerAdapter {
             waiting.clear();
         }
         for (Pending p : all) {
-            if (p.timedOut) {
-                continue;
-            }
-            if (p.completesOnDisconnect && p.onWire && cleanDisconnect) {
-                if (p.timeout != null) {
-                    p.timeout.cancel();
-                }
-                Callbacks.run(cfg.executor(), () -> p.future.complete(null));
-            } else {
-                fail(p, ex);
-            }
+            p.end(cfg.executor(), ex, cleanDisconnect);
         }
     }
 }

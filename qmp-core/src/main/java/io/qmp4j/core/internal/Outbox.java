@@ -7,6 +7,7 @@ import io.netty.channel.ChannelPromise;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
@@ -33,6 +34,8 @@ import org.slf4j.LoggerFactory;
 final class Outbox {
 
     private static final Logger log = LoggerFactory.getLogger(Outbox.class);
+    /** The wire at TRACE: {@code -->} commands as sent. */
+    private static final Logger wire = LoggerFactory.getLogger("io.qmp4j.core.wire");
     /** One ignorable byte that carries SCM_RIGHTS, right before the command that consumes the descriptors. */
     private static final byte[] FD_CARRIER = {' '};
 
@@ -46,12 +49,14 @@ final class Outbox {
     /** The JDK channel under the Netty channel, or null when this session always writes through Netty. */
     private final SocketChannel direct;
     private final Failure onFailure;
+    private final String logPrefix;
     /** Writes handed to Netty and not yet written out; direct writes wait for them (direct sessions only). */
     private int inNetty;
     private boolean flushScheduled; // I/O thread only
     private final Runnable flushTask;
 
-    Outbox(Object lock, ChannelHandlerContext ctx, SocketChannel direct, Failure onFailure) {
+    Outbox(Object lock, ChannelHandlerContext ctx, SocketChannel direct, Failure onFailure, String logPrefix) {
+        this.logPrefix = logPrefix;
         this.lock = lock;
         this.ctx = ctx;
         this.direct = direct;
@@ -68,6 +73,10 @@ final class Outbox {
      * @throws IOException when a direct write fails (the socket is closed or broken)
      */
     void send(Pending p, byte[] bytes) throws IOException {
+        if (wire.isTraceEnabled()) {
+            wire.trace("{}--> {}", logPrefix, Redaction.redact(new String(bytes, StandardCharsets.UTF_8))
+                    + (p.fds != null ? " (+" + p.fds.length + " fd)" : ""));
+        }
         if (direct != null && inNetty == 0 && p.fds == null) {
             ByteBuffer b = ByteBuffer.wrap(bytes);
             direct.write(b);

@@ -8,11 +8,17 @@ import io.netty.util.Timeout;
 import io.qmp4j.core.MalformedReplyException;
 import io.qmp4j.core.QmpCommandException;
 import io.qmp4j.core.QmpErrorClass;
+import io.qmp4j.core.QmpCommand;
+import io.qmp4j.core.QmpDisconnectedException;
+import io.qmp4j.core.QmpException;
 import java.io.FileDescriptor;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 
-/** A command from submission to its reply. Fields other than the finals are I/O-thread confined. */
+/** A command from submission to its reply. Fields other than the finals are guarded by the correlator's lock. */
 final class Pending {
 
     final String name;
@@ -41,6 +47,49 @@ final class Pending {
         this.fds = fds;
         this.resultType = resultType;
         this.future = future;
+    }
+
+    /** A command about to be sent, with the future that {@link ReplyFuture} gives its caller. */
+    static Pending of(QmpCommand<?> command, byte[] prefix, boolean oob, FileDescriptor[] fds) {
+        return new Pending(command.commandName(), prefix, oob, fds, Json.MAPPER.constructType(command.resultType()),
+                command.resultDecoder(), new ReplyFuture(), command.completesOnDisconnect());
+    }
+
+    /** @return the command as sent: the prefix, then its id and the closing brace */
+    byte[] bytes() {
+        byte[] idText = Long.toString(id).getBytes(StandardCharsets.US_ASCII);
+        byte[] bytes = Arrays.copyOf(prefix, prefix.length + idText.length + 1);
+        System.arraycopy(idText, 0, bytes, prefix.length, idText.length);
+        bytes[bytes.length - 1] = '}';
+        return bytes;
+    }
+
+    void cancelTimeout() {
+        if (timeout != null) {
+            timeout.cancel();
+        }
+    }
+
+    /** Fails the command on the callback executor. */
+    void fail(Executor executor, QmpException ex) {
+        cancelTimeout();
+        Callbacks.run(executor, () -> future.completeExceptionally(ex));
+    }
+
+    /**
+     * The session ended: the command fails with {@code ex}, unless it timed out already, or it is
+     * on the wire and a clean disconnect is its success ({@code quit}).
+     */
+    void end(Executor executor, QmpDisconnectedException ex, boolean cleanDisconnect) {
+        if (timedOut) {
+            return;
+        }
+        if (completesOnDisconnect && onWire && cleanDisconnect) {
+            cancelTimeout();
+            Callbacks.run(executor, () -> future.complete(null));
+        } else {
+            fail(executor, ex);
+        }
     }
 
     /** Completes the future with the reply: its error as {@link QmpCommandException}, or its return decoded. */

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One QMP session, put together from its parts: the {@link Connector} opens the channel, the
  * {@link Handshake} reads the greeting and negotiates (then leaves the pipeline), the
- * {@link Correlator} matches replies to commands and hands events on, the {@link Lifecycle}
+ * {@link Inbound} hands events on, the {@link Correlator} matches replies to commands, the {@link Lifecycle}
  * keeps the state and ends every pending call at once when the channel goes. This class is
  * the end of the command path: commands arrive checked and encoded, and go to the wire.
  */
@@ -32,6 +32,7 @@ public final class QmpSession {
     private final EventHub hub;
     private final Lifecycle life;
     private final Correlator correlator;
+    private final Inbound inbound;
     private final Handshake handshake;
     private final Connector connector;
     private volatile Channel channel;
@@ -48,7 +49,8 @@ public final class QmpSession {
         this.cfg = cfg;
         this.hub = hub;
         this.life = new Lifecycle(cfg, observer);
-        this.correlator = new Correlator(cfg, life, hub, observer);
+        this.correlator = new Correlator(cfg, life);
+        this.inbound = new Inbound(life, hub, observer);
         this.handshake = new Handshake(cfg, life, correlator);
         this.connector = new Connector(cfg, life.prefix());
     }
@@ -77,7 +79,7 @@ public final class QmpSession {
         }
         ChannelFuture cf;
         try {
-            cf = connector.open(handshake, correlator);
+            cf = connector.open(handshake, inbound, correlator);
         } catch (QmpConnectException e) {
             life.move(QmpState.CONNECTING, QmpState.CLOSED);
             QmpDisconnectedException ex = new QmpDisconnectedException("never connected", e);
@@ -114,7 +116,7 @@ public final class QmpSession {
         }
         life.socketConnected();
         run(ch);
-        connector.install(ch, null, handshake, correlator);
+        connector.install(ch, null, handshake, inbound, correlator);
         return life.connected();
     }
 

@@ -192,6 +192,20 @@ class QmpSessionTest {
     }
 
     @Test
+    void messageThatIsNeitherReplyNorEventIsIgnoredAndTheSessionGoesOn() {
+        running();
+        EventSubscription sub = hub.subscribe(Set.of());
+        CompletableFuture<JsonNode> a = session.submit(QmpCommand.raw("a", null), null, null);
+        readOutbound();
+        feed("{\"id\": 1}{\"QMP\": {}}");
+        assertFalse(a.isDone(), "an id alone is no reply");
+        assertTrue(sub.poll().isEmpty());
+        assertEquals(QmpState.RUNNING, session.state());
+        feed("{\"return\": 7, \"id\": 1}");
+        assertEquals(7, a.join().asInt());
+    }
+
+    @Test
     void errorWithoutIdEndsTheSessionAndFailsPendingCommands() {
         running();
         CompletableFuture<JsonNode> a = session.submit(QmpCommand.raw("a", null), null, null);
