@@ -14,23 +14,26 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One subscriber's bounded queue. {@link #offer} runs on the I/O thread and never blocks. */
+/**
+ * One subscriber's bounded queue ({@link EventQueue}), read by {@code next()} and {@code poll()}
+ * or delivered to a listener ({@link ListenerDelivery}). {@link #offer} runs on the I/O thread and
+ * never blocks.
+ */
 final class Subscription implements EventSubscription {
 
     private static final Logger log = LoggerFactory.getLogger(Subscription.class);
-    /** Events one delivery task hands to a listener before it makes way for other callbacks. */
-    static final int DRAIN_BATCH = 64;
 
     private final Set<String> names;
     private final Predicate<? super QmpEvent> filter;
     private final Consumer<? super QmpEvent> listener;
+    /** Push mode: the listener's deliveries; null in pull mode ({@link #next()}, {@link #poll()}). */
+    private final ListenerDelivery delivery;
     private final Executor executor;
     private final Timer timer;
     private final String logPrefix;
@@ -42,7 +45,6 @@ final class Subscription implements EventSubscription {
     private final Consumer<QmpEvent> onDrop;
     private boolean closed;
     private QmpException ended;
-    private boolean draining;
 
     Subscription(Set<String> names, Predicate<? super QmpEvent> filter, int capacity, OverflowPolicy overflow,
                  Consumer<? super QmpEvent> listener, Executor executor, Timer timer, String logPrefix,
@@ -56,6 +58,7 @@ final class Subscription implements EventSubscription {
         this.timer = timer;
         this.logPrefix = logPrefix;
         this.onClose = onClose;
+        this.delivery = listener == null ? null : new ListenerDelivery(this, queue, listener, executor, logPrefix);
     }
 
     void offer(QmpEvent event) {
@@ -80,10 +83,7 @@ final class Subscription implements EventSubscription {
             waiter = liveWaiter();
             if (waiter == null) {
                 lost = queue.addNewest(event);
-                if (listener != null && !draining) {
-                    draining = true;
-                    drain = true;
-                }
+                drain = delivery != null && delivery.needsStart();
             }
         }
         if (lost != null) {
@@ -92,7 +92,7 @@ final class Subscription implements EventSubscription {
         if (waiter != null) {
             handOver(waiter, event);
         } else if (drain) {
-            Callbacks.run(executor, this::drain);
+            delivery.start();
         }
     }
 
@@ -136,38 +136,6 @@ final class Subscription implements EventSubscription {
         }
         if (next != null) {
             handOver(next, event);
-        }
-    }
-
-    /**
-     * Delivers up to {@link #DRAIN_BATCH} events, then yields the callback thread by queueing
-     * itself again: a session flooding events must not keep the threads that complete other
-     * sessions' commands (they share one executor) from getting to them.
-     */
-    private void drain() {
-        for (int i = 0; ; i++) {
-            QmpEvent e;
-            synchronized (this) {
-                if (closed || queue.isEmpty()) {
-                    draining = false;
-                    return;
-                }
-                e = i < DRAIN_BATCH ? queue.poll() : null;
-            }
-            if (e == null) { // batch done, more queued: still draining, continue later
-                try {
-                    executor.execute(this::drain);
-                    return;
-                } catch (RejectedExecutionException shutDown) {
-                    i = -1; // nobody else will deliver them: go on here
-                    continue;
-                }
-            }
-            try {
-                listener.accept(e);
-            } catch (RuntimeException ex) {
-                log.warn("{}event listener threw on {}", logPrefix, e.name(), ex);
-            }
         }
     }
 

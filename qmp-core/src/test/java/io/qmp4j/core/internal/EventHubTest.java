@@ -34,7 +34,7 @@ class EventHubTest {
         EventHub hub = new EventHub(executor, timer, 0, "test ");
         List<String> seen = new ArrayList<>();
         hub.subscribe(Set.of(), e -> true, e -> seen.add("event " + e.data().asInt()));
-        int flood = 3 * Subscription.DRAIN_BATCH + 5;
+        int flood = 3 * ListenerDelivery.DRAIN_BATCH + 5;
         for (int i = 0; i < flood; i++) {
             hub.publish(new QmpEvent("MIGRATION_PASS", IntNode.valueOf(i), Instant.EPOCH));
         }
@@ -44,7 +44,7 @@ class EventHubTest {
             tasks.poll().run();
         }
         assertEquals(flood + 1, seen.size());
-        assertEquals(Subscription.DRAIN_BATCH, seen.indexOf("completion"),
+        assertEquals(ListenerDelivery.DRAIN_BATCH, seen.indexOf("completion"),
                 "the completion waits for one batch of events, not for the whole flood");
         seen.remove("completion");
         for (int i = 0; i < flood; i++) {
