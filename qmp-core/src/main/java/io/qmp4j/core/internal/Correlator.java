@@ -54,12 +54,13 @@ final class Correlator extends ChannelInboundHandlerAdapter {
      */
     private long nextId = Math.max(Handshake.NEGOTIATION_ID + 1, Long.getLong("io.qmp4j.core.firstCommandId", 1));
     private boolean finished;
+    /** Replies that no blocked caller took: completed at the end of the read, on the callback executor or here. */
     private final Completions completions; // I/O thread only
 
     Correlator(SessionConfig cfg, Lifecycle life) {
         this.cfg = cfg;
         this.life = life;
-        this.completions = new Completions(cfg.executor());
+        this.completions = new Completions(cfg.repliesOnIoThread() ? Runnable::run : cfg.executor());
     }
 
     /** The session runs: at most {@code inBandWindow} in-band commands on the wire from now on. */

@@ -1,5 +1,7 @@
 package io.qmp4j.core.internal;
 
+import io.netty.channel.EventLoop;
+import io.netty.util.internal.ThreadExecutorMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -104,6 +106,11 @@ final class ReplyFuture extends CompletableFuture<Object> {
      */
     private boolean fastWait(long nanos, boolean interruptible) throws InterruptedException {
         Thread me = Thread.currentThread();
+        if (!(state.get() instanceof Routed) && ThreadExecutorMap.currentExecutor() instanceof EventLoop) {
+            // Only a client built with repliesOnIoThread(true) runs callers' code here.
+            throw new IllegalStateException("blocking on the reply of a command on the I/O thread, which is the thread that"
+                    + " would read it: compose the futures (thenCompose) instead of waiting in a callback");
+        }
         if (!state.compareAndSet(null, me)) {
             if (state.get() instanceof Routed r) {
                 r.completion().run(); // the callback task has not got to it yet: run it here

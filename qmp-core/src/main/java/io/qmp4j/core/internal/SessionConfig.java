@@ -21,9 +21,10 @@ import java.util.concurrent.Executor;
  * @param historySize how many recent events to keep
  * @param name the name used in log lines
  * @param fdPassing whether a UNIX socket must carry file descriptors (junixsocket's channel; the JDK's otherwise)
+ * @param repliesOnIoThread whether replies complete their futures on the I/O thread rather than on {@code executor}
  */
 public record SessionConfig(QmpEndpoint endpoint, EventLoopGroup group, Executor executor, Timer timer,
                             Duration connectTimeout, Duration commandTimeout, boolean enableOob,
                             int maxFrameBytes, int inBandWindow, int historySize, String name,
-                            boolean fdPassing) {
+                            boolean fdPassing, boolean repliesOnIoThread) {
 }

@@ -65,7 +65,7 @@ class DirectWriteFailureTest {
         try (ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             listener.bind(UnixDomainSocketAddress.of(socket));
             QmpSession session = new QmpSession(new SessionConfig(QmpEndpoint.unix(socket), group, Runnable::run, timer,
-                    Duration.ofSeconds(5), Duration.ofSeconds(30), false, 1 << 20, 8, 16, "test", false), new EventHub(Runnable::run,
+                    Duration.ofSeconds(5), Duration.ofSeconds(30), false, 1 << 20, 8, 16, "test", false, false), new EventHub(Runnable::run,
                     timer, 16, "test"));
             CompletableFuture<?> connected = session.connect();
             SocketChannel peer = listener.accept();

@@ -68,7 +68,7 @@ class QmpSessionTest {
     private CompletableFuture<Greeting> attach(boolean oob, int maxFrame, Duration commandTimeout) {
         hub = new EventHub(Runnable::run, timer, 16, "test");
         session = new QmpSession(new SessionConfig(QmpEndpoint.unix(Path.of("/nonexistent")), null, Runnable::run, timer,
-                Duration.ofSeconds(5), commandTimeout, oob, maxFrame, 8, 16, "test", false), hub);
+                Duration.ofSeconds(5), commandTimeout, oob, maxFrame, 8, 16, "test", false, false), hub);
         return session.attach(ch);
     }
 

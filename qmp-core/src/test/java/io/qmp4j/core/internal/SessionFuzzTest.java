@@ -93,7 +93,7 @@ class SessionFuzzTest {
         EmbeddedChannel ch = new EmbeddedChannel();
         EventHub hub = new EventHub(Runnable::run, timer, 16, "fuzz");
         QmpSession session = new QmpSession(new SessionConfig(QmpEndpoint.unix(Path.of("/fuzz")), null, Runnable::run, timer,
-                Duration.ofSeconds(5), Duration.ofSeconds(30), rnd.nextBoolean(), 1 << 16, 8, 16, "fuzz", false), hub);
+                Duration.ofSeconds(5), Duration.ofSeconds(30), rnd.nextBoolean(), 1 << 16, 8, 16, "fuzz", false, false), hub);
         CompletableFuture<?> connected = session.attach(ch);
         feed(ch, GREETING);
         drain(ch);

@@ -65,7 +65,7 @@ public class CodecBenchmark {
         ch = new EmbeddedChannel();
         EventHub hub = new EventHub(Runnable::run, timer, 16, "bench");
         session = new QmpSession(new SessionConfig(QmpEndpoint.unix(Path.of("/bench")), null, Runnable::run, timer,
-                Duration.ofSeconds(5), Duration.ofSeconds(30), false, 1 << 20, 8, 16, "bench", false), hub);
+                Duration.ofSeconds(5), Duration.ofSeconds(30), false, 1 << 20, 8, 16, "bench", false, false), hub);
         session.attach(ch);
         feed(("{\"QMP\": {\"version\": {\"qemu\": {\"micro\": 22, \"minor\": 2, \"major\": 7}, \"package\": \"\"},"
                 + " \"capabilities\": []}}\r\n").getBytes(StandardCharsets.US_ASCII));

@@ -53,11 +53,13 @@ final class QmpBenchClients {
         private final QmpResources resources;
         private final boolean fdPassing;
         private final boolean oobWanted;
+        private final boolean repliesOnIoThread;
         private QmpClient client;
         boolean oob;
 
-        Qmp4j(String name, Path socket, QmpResources resources, boolean fdPassing, boolean oobWanted) {
+        Qmp4j(String name, Path socket, QmpResources resources, boolean fdPassing, boolean oobWanted, boolean repliesOnIoThread) {
             this.name = name;
+            this.repliesOnIoThread = repliesOnIoThread;
             this.socket = socket;
             this.resources = resources;
             this.fdPassing = fdPassing;
@@ -72,7 +74,7 @@ final class QmpBenchClients {
         @Override
         public void open() throws Exception {
             client = QmpClient.builder().endpoint(QmpEndpoint.unix(socket)).resources(resources)
-                    .oob(oobWanted).fdPassing(fdPassing).build();
+                    .oob(oobWanted).fdPassing(fdPassing).repliesOnIoThread(repliesOnIoThread).build();
             client.connect().get(10, TimeUnit.SECONDS);
             oob = client.isOobEnabled();
         }

@@ -114,8 +114,9 @@ public final class QmpBenchmark {
         boolean direct = "1".equals(System.getenv("DIRECT"));
         try (QmpResources resources = direct ? QmpResources.builder().callbackExecutor(Runnable::run).build() : QmpResources.create()) {
             List<Client> all = List.of(new QmpBenchClients.Raw(socket, FIRST_ID, oob),
-                    new QmpBenchClients.Qmp4j("qmp4j", socket, resources, false, oob),
-                    new QmpBenchClients.Qmp4j("qmp4j, fdPassing", socket, resources, true, oob));
+                    new QmpBenchClients.Qmp4j("qmp4j", socket, resources, false, oob, false),
+                    new QmpBenchClients.Qmp4j("qmp4j, repliesOnIoThread", socket, resources, false, oob, true),
+                    new QmpBenchClients.Qmp4j("qmp4j, fdPassing", socket, resources, true, oob, false));
             int rounds = Math.max(1, Math.min(env("ROUNDS", 10), nConnect));
             System.out.printf("QMP benchmark against %s (QEMU pid %d): %d sequential, 2 x %d pipelined, %d connects per client"
                     + " in %d interleaved rounds; one command is %d bytes on the wire from every client; oob %s%s%n", socket, qemuPid,
