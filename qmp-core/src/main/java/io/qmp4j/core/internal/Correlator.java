@@ -14,7 +14,6 @@ import java.io.FileDescriptor;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -25,12 +24,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Commands and their replies, the last handler of the pipeline: ids, the pending map, the
- * in-band window (with out-of-band commands passing it) and deadlines; the {@link Outbox} puts
+ * {@link InBandWindow} and deadlines; the {@link Outbox} puts
  * commands on the socket, the {@link Inbound} before it takes the events. A command is sent on the
  * thread that submits it, under {@link #lock} (which every field below it is guarded by), so that
  * ids, the window and the bytes on the wire keep one order; replies are read on the event loop.
  * User futures complete on the callback executor or on the thread blocked in them
- * ({@link ReplyFuture}), never on the event loop.
+ * ({@link ReplyFuture}); replies complete them on the event loop only with {@code repliesOnIoThread}.
  */
 final class Correlator extends ChannelInboundHandlerAdapter {
 
@@ -45,9 +44,7 @@ final class Correlator extends ChannelInboundHandlerAdapter {
     private SocketChannel direct;
     private Outbox outbox;
     private final LongObjectHashMap<Pending> pending = new LongObjectHashMap<>();
-    private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
-    private int inBandOnWire;
-    private int window;
+    private final InBandWindow window = new InBandWindow();
     /**
      * Ids count from 1; the benchmark's 45-byte form ({@code -Dio.qmp4j.core.firstCommandId=1000000000000},
      * 13 digits) sends commands as long as a client with string ids such as {@code "__qmp#00001"}.
@@ -66,7 +63,7 @@ final class Correlator extends ChannelInboundHandlerAdapter {
     /** The session runs: at most {@code inBandWindow} in-band commands on the wire from now on. */
     void open(int inBandWindow) {
         synchronized (lock) {
-            window = inBandWindow;
+            window.open(inBandWindow);
         }
     }
 
@@ -102,46 +99,47 @@ final class Correlator extends ChannelInboundHandlerAdapter {
         synchronized (lock) {
             if (finished || outbox == null || life.state() != QmpState.RUNNING) {
                 fail(p, life.disconnected());
-            } else if (p.oob || inBandOnWire < window) {
+            } else if (window.admits(p)) {
                 write(p);
             } else {
-                waiting.addLast(p);
+                window.queue(p);
             }
         }
         return (CompletableFuture<R>) (CompletableFuture<?>) p.future;
     }
 
-    /** Moves queued in-band commands onto the wire while the window allows. Holding the lock. */
+    /** Moves queued in-band commands onto the wire when the window has room for them ({@link InBandWindow#refill}). Holding the lock. */
     private void pump() {
-        while (inBandOnWire < window && !waiting.isEmpty()) {
-            write(waiting.removeFirst());
+        List<Pending> burst = window.refill(this::assign);
+        if (!burst.isEmpty()) {
+            outbox.sendAll(burst);
         }
     }
 
     /** Gives the command its id and sends it. Holding the lock. */
     private void write(Pending p) {
+        if (assign(p)) {
+            outbox.sendAll(List.of(p));
+        }
+    }
+
+    /** @return whether the command gets an id and goes on the wire (not when cancelled or timed out while queued) */
+    private boolean assign(Pending p) {
         if (p.future.isDone()) {
-            return; // cancelled or timed out while queued: never sent
+            return false;
         }
-        long id = nextId++;
-        p.id = id;
+        p.id = nextId++;
         p.onWire = true;
-        if (!p.oob) {
-            inBandOnWire++;
-        }
-        pending.put(id, p);
-        try {
-            outbox.send(p, p.bytes());
-        } catch (IOException e) {
-            writeFailed(p, e);
-        }
+        window.sent(p);
+        pending.put(p.id, p);
+        return true;
     }
 
     /** A command could not be written: it fails, and the session ends (its socket is broken). */
     private void writeFailed(Pending p, IOException e) {
         synchronized (lock) {
-            if (pending.remove(p.id) != null && !p.oob) {
-                inBandOnWire--;
+            if (pending.remove(p.id) != null) {
+                window.done(p);
             }
         }
         fail(p, new QmpDisconnectedException((p.fds != null ? "cannot pass file descriptors: " : "cannot send " + p + ": ")
@@ -164,7 +162,7 @@ final class Correlator extends ChannelInboundHandlerAdapter {
             if (p.onWire) {
                 p.timedOut = true; // QEMU still holds the command; keep its slot until the late reply frees it
             } else {
-                waiting.remove(p);
+                window.dequeue(p);
             }
         }
         fail(p, new QmpTimeoutException(p.toString(), t));
@@ -180,8 +178,8 @@ final class Correlator extends ChannelInboundHandlerAdapter {
         Pending p;
         synchronized (lock) {
             p = id != null && id.isIntegralNumber() ? pending.remove(id.asLong()) : null;
-            if (p != null && !p.oob) {
-                inBandOnWire--;
+            if (p != null) {
+                window.done(p);
             }
             pump();
         }
@@ -236,9 +234,8 @@ final class Correlator extends ChannelInboundHandlerAdapter {
         synchronized (lock) {
             finished = true;
             all = new ArrayList<>(pending.values());
-            all.addAll(waiting);
+            all.addAll(window.drain());
             pending.clear();
-            waiting.clear();
         }
         for (Pending p : all) {
             p.end(cfg.executor(), ex, cleanDisconnect);

@@ -4,11 +4,13 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,11 +70,47 @@ final class Outbox {
     }
 
     /**
-     * Sends one command.
+     * Sends commands that have their ids, in order, in one write where it can: a command with
+     * file descriptors goes in a write of its own. A failed write is reported to the failure
+     * handler with the command it carried last; the session then ends, and the others with it.
+     */
+    void sendAll(List<Pending> commands) {
+        ByteArrayOutputStream run = new ByteArrayOutputStream(64 * commands.size());
+        Pending last = null;
+        for (Pending p : commands) {
+            if (p.fds != null) {
+                last = flush(last, run);
+                sendOrFail(p, p.bytes());
+            } else {
+                run.writeBytes(p.bytes());
+                last = p;
+            }
+        }
+        flush(last, run);
+    }
+
+    private Pending flush(Pending last, ByteArrayOutputStream run) {
+        if (last != null) {
+            sendOrFail(last, run.toByteArray());
+            run.reset();
+        }
+        return null;
+    }
+
+    private void sendOrFail(Pending p, byte[] bytes) {
+        try {
+            send(p, bytes);
+        } catch (IOException e) {
+            onFailure.failed(p, e);
+        }
+    }
+
+    /**
+     * Sends the bytes of one command, or of several that end with {@code p}.
      *
      * @throws IOException when a direct write fails (the socket is closed or broken)
      */
-    void send(Pending p, byte[] bytes) throws IOException {
+    private void send(Pending p, byte[] bytes) throws IOException {
         if (wire.isTraceEnabled()) {
             wire.trace("{}--> {}", logPrefix, Redaction.redact(new String(bytes, StandardCharsets.UTF_8))
                     + (p.fds != null ? " (+" + p.fds.length + " fd)" : ""));

@@ -294,7 +294,24 @@ class QmpSessionTest {
         session.submit(new QmpCommand.Raw("migrate-pause", null, true), null, null);
         assertEquals("{\"exec-oob\":\"migrate-pause\",\"id\":21}", readOutbound().replaceAll("\"id\":\\d+", "\"id\":21"));
         feed("{\"return\": {}, \"id\": 1}{\"return\": {}, \"id\": 2}");
-        assertEquals(2, count(readOutbound(), "\"execute\""), "each reply lets one queued command go");
+        assertEquals("", readOutbound(), "the window refills once half of it is free, not slot by slot");
+        CompletableFuture<JsonNode> late = session.submit(QmpCommand.raw("late", null), null, null);
+        assertEquals("", readOutbound(), "a command sent while others wait queues behind them, window or not");
+        feed("{\"return\": {}, \"id\": 3}{\"return\": {}, \"id\": 4}");
+        ch.runPendingTasks();
+        ByteBuf burst = ch.readOutbound();
+        String refill = burst.toString(StandardCharsets.UTF_8);
+        burst.release();
+        assertEquals("{\"execute\":\"c\",\"id\":10}{\"execute\":\"c\",\"id\":11}{\"execute\":\"c\",\"id\":12}"
+                + "{\"execute\":\"c\",\"id\":13}", refill, "four queued commands, in order, in one write (id 9: the OOB one)");
+        assertEquals("", readOutbound());
+        for (int id = 5; id <= 17; id++) {
+            feed("{\"return\": {}, \"id\": " + id + "}");
+        }
+        String rest = readOutbound();
+        assertEquals(9, count(rest, "\"execute\""), rest);
+        assertTrue(rest.endsWith("{\"execute\":\"late\",\"id\":22}"), "the late command last: " + rest);
+        assertFalse(late.isDone());
     }
 
     @Test
