@@ -21,8 +21,9 @@ import java.util.stream.Stream;
  * JDK that sends the same bytes (the baseline), in one run against one real QEMU:
  * sequential {@code query-status} latency, 64 commands in flight (a batch of 64 at a time, and a
  * sliding window of 64), connect + greeting + {@code qmp_capabilities}, client CPU and QEMU CPU
- * per command; qmp4j twice: on the JDK's UNIX channel (the default) and with {@code fdPassing(true)}
- * on junixsocket's.
+ * per command; qmp4j three times: on the JDK's UNIX channel (the default), the same with
+ * {@code repliesOnIoThread(true)} (replies complete their futures on the I/O thread), and with
+ * {@code fdPassing(true)} on junixsocket's channel.
  *
  * <p>The measurement runs in {@code ROUNDS} short rounds; each round runs every client once, in an
  * order that rotates from round to round, and a client's figures pool its samples of all rounds.
@@ -32,8 +33,7 @@ import java.util.stream.Stream;
  * <p>Environment: {@code SOCK} and {@code QEMU_PID} to use a running QEMU (else it starts
  * {@code qemu-system-x86_64 -machine q35 -m 64 -S -nodefaults}, KVM when usable); {@code N_LAT}
  * (5000), {@code N_PIPE} (20000), {@code N_CONNECT} (200) in all; {@code ROUNDS} (10);
- * {@code OOB=0} keeps every client from negotiating out-of-band execution (they all negotiate as qmp4j does); {@code DIRECT=1} completes
- * futures on the I/O thread ({@code callbackExecutor(Runnable::run)}); {@code BYTES=45} makes both
+ * {@code OOB=0} keeps every client from negotiating out-of-band execution (they all negotiate as qmp4j does); {@code BYTES=45} makes all
  * clients send 45 bytes per command (13-digit ids: as long as
  * {@code {"execute":"query-status","id":"__qmp#00001"}}, the form of clients with string ids)
  * instead of 33; {@code JSON} names a file for the figures.
@@ -111,16 +111,15 @@ public final class QmpBenchmark {
 
     private void measureAll(int nLat, int nPipe, int nConnect) throws Exception {
         boolean oob = !"0".equals(System.getenv("OOB"));
-        boolean direct = "1".equals(System.getenv("DIRECT"));
-        try (QmpResources resources = direct ? QmpResources.builder().callbackExecutor(Runnable::run).build() : QmpResources.create()) {
+        try (QmpResources resources = QmpResources.create()) {
             List<Client> all = List.of(new QmpBenchClients.Raw(socket, FIRST_ID, oob),
                     new QmpBenchClients.Qmp4j("qmp4j", socket, resources, false, oob, false),
                     new QmpBenchClients.Qmp4j("qmp4j, repliesOnIoThread", socket, resources, false, oob, true),
                     new QmpBenchClients.Qmp4j("qmp4j, fdPassing", socket, resources, true, oob, false));
             int rounds = Math.max(1, Math.min(env("ROUNDS", 10), nConnect));
             System.out.printf("QMP benchmark against %s (QEMU pid %d): %d sequential, 2 x %d pipelined, %d connects per client"
-                    + " in %d interleaved rounds; one command is %d bytes on the wire from every client; oob %s%s%n", socket, qemuPid,
-                    nLat, nPipe, nConnect, rounds, commandBytes(), oob ? "on" : "off", direct ? ", futures completed on the I/O thread" : "");
+                    + " in %d interleaved rounds; one command is %d bytes on the wire from every client; oob %s%n", socket, qemuPid,
+                    nLat, nPipe, nConnect, rounds, commandBytes(), oob ? "on" : "off");
             for (Client c : all) {
                 warmUp(c, nLat, nPipe, nConnect);
             }
