@@ -4,9 +4,11 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.socket.nio.NioDomainSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -62,9 +64,12 @@ final class Connector {
      * Starts connecting; the returned future completes when the socket is connected (a UNIX
      * socket is connected before it is registered).
      *
+     * @param whenConnected added to the returned future before the event loop sees the channel
+     *        where the socket is connected here (UNIX), after otherwise: added later, it would
+     *        contend with the loop completing the registration, and park the loop on its lock
      * @throws QmpConnectException when the endpoint is refused at once (UNIX) or TLS cannot be set up
      */
-    ChannelFuture open(ChannelHandler handshake, ChannelHandler inbound, Correlator correlator) {
+    ChannelFuture open(ChannelHandler handshake, ChannelHandler inbound, Correlator correlator, ChannelFutureListener whenConnected) {
         QmpEndpoint endpoint = cfg.endpoint();
         SslContext ssl = endpoint instanceof QmpEndpoint.Tls tls ? TlsSupport.context(tls) : null;
         Bootstrap b = new Bootstrap().group(cfg.group())
@@ -81,22 +86,39 @@ final class Connector {
             SocketChannel socket = connectUnix(unix, () -> SocketChannel.open(StandardProtocolFamily.UNIX),
                     () -> UnixDomainSocketAddress.of(unix.path()));
             correlator.writeDirectlyTo(socket);
-            return b.channelFactory(() -> new NioDomainSocketChannel(socket)).register();
+            return registerConnected(new NioDomainSocketChannel(socket), handshake, inbound, correlator, whenConnected);
         }
         if (endpoint instanceof QmpEndpoint.Unix unix) {
             AFUNIXSocketChannel socket = connectUnix(unix, () -> AFUNIXSelectorProvider.provider().openSocketChannel(),
                     () -> AFUNIXSocketAddress.of(unix.path()));
             // Registered already connected: see UnixNioChannel for why.
-            return b.channelFactory(() -> new UnixNioChannel(socket)).register();
+            return registerConnected(new UnixNioChannel(socket), handshake, inbound, correlator, whenConnected);
         }
         b.option(ChannelOption.TCP_NODELAY, true);
+        ChannelFuture connect;
         if (endpoint instanceof QmpEndpoint.Tls tls) {
-            return b.channel(NioSocketChannel.class).connect(InetSocketAddress.createUnresolved(tls.host(), tls.port()));
+            connect = b.channel(NioSocketChannel.class).connect(InetSocketAddress.createUnresolved(tls.host(), tls.port()));
+        } else {
+            SocketChannel socket = openTcp(endpoint);
+            correlator.writeDirectlyTo(socket); // no TLS: commands may be written straight to the socket
+            QmpEndpoint.Tcp tcp = (QmpEndpoint.Tcp) endpoint;
+            connect = b.channelFactory(() -> new NioSocketChannel(socket)).connect(InetSocketAddress.createUnresolved(tcp.host(), tcp.port()));
         }
-        SocketChannel socket = openTcp(endpoint);
-        correlator.writeDirectlyTo(socket); // no TLS: commands may be written straight to the socket
-        QmpEndpoint.Tcp tcp = (QmpEndpoint.Tcp) endpoint;
-        return b.channelFactory(() -> new NioSocketChannel(socket)).connect(InetSocketAddress.createUnresolved(tcp.host(), tcp.port()));
+        return connect.addListener(whenConnected);
+    }
+
+    /**
+     * Registers a channel whose socket is connected already, its pipeline laid out and the
+     * listener on its registration before the event loop sees it (what {@code Bootstrap} does,
+     * but in that order).
+     */
+    private ChannelFuture registerConnected(Channel ch, ChannelHandler handshake, ChannelHandler inbound, Correlator correlator,
+            ChannelFutureListener whenConnected) {
+        ch.config().setRecvByteBufAllocator(READ_BUDGET);
+        install(ch, null, handshake, inbound, correlator);
+        ChannelPromise registered = ch.newPromise();
+        registered.addListener(whenConnected);
+        return cfg.group().register(registered);
     }
 
     private static SocketChannel openTcp(QmpEndpoint endpoint) {

@@ -79,7 +79,16 @@ public final class QmpSession {
         }
         ChannelFuture cf;
         try {
-            cf = connector.open(handshake, inbound, correlator);
+            // The connect's listener first: a connect that failed at once (an unresolvable host)
+            // has its reason recorded before the close that Netty makes of it is handled.
+            cf = connector.open(handshake, inbound, correlator, f -> {
+                if (f.isSuccess()) {
+                    life.socketConnected();
+                    log.debug("{}socket connected, awaiting greeting", life.prefix());
+                } else {
+                    failConnect(f.channel(), connectFailure(f.cause())); // on the loop, maybe before run()
+                }
+            });
         } catch (QmpConnectException e) {
             life.move(QmpState.CONNECTING, QmpState.CLOSED);
             QmpDisconnectedException ex = new QmpDisconnectedException("never connected", e);
@@ -88,16 +97,6 @@ public final class QmpSession {
             return CompletableFuture.failedFuture(e);
         }
         connecting = cf;
-        // The connect's listener first: a connect that failed at once (an unresolvable host) has
-        // its reason recorded before the close that Netty makes of it is handled.
-        cf.addListener(f -> {
-            if (f.isSuccess()) {
-                life.socketConnected();
-                log.debug("{}socket connected, awaiting greeting", life.prefix());
-            } else {
-                failConnect(connectFailure(f.cause()));
-            }
-        });
         run(cf.channel());
         return life.connected();
     }
@@ -125,7 +124,7 @@ public final class QmpSession {
         ch.closeFuture().addListener(f -> finish());
         life.startDeadline(() -> {
             if (!life.connected().isDone()) {
-                failConnect(life.deadlinePassed());
+                failConnect(ch, life.deadlinePassed());
             }
         });
     }
@@ -173,8 +172,7 @@ public final class QmpSession {
         return life.closed().thenApply(x -> null);
     }
 
-    private void failConnect(QmpException ex) {
-        Channel ch = channel;
+    private void failConnect(Channel ch, QmpException ex) {
         Runnable r = () -> {
             life.fail(ex);
             ch.close();
