@@ -121,6 +121,12 @@ public final class QmpSession {
 
     private void run(Channel ch) {
         channel = ch;
+        if (life.userClosed()) {
+            // close() ran before the channel was known here, so it could not close it. Both
+            // fields are volatile, each side writes its own before it reads the other's: one of
+            // them sees the other and closes (both may: a second close does nothing).
+            ch.close();
+        }
         ch.closeFuture().addListener(f -> finish());
         life.startDeadline(() -> {
             if (!life.connected().isDone()) {
