@@ -60,6 +60,13 @@ final class Correlator extends ChannelInboundHandlerAdapter {
         this.completions = new Completions(cfg.repliesOnIoThread() ? Runnable::run : cfg.executor());
     }
 
+    /** The handshake's {@code qmp_capabilities}, on the I/O thread before any command. */
+    void sendNegotiation(byte[] cmd) {
+        synchronized (lock) {
+            outbox.sendFirst(cmd);
+        }
+    }
+
     /** The session runs: at most {@code inBandWindow} in-band commands on the wire from now on. */
     void open(int inBandWindow) {
         synchronized (lock) {

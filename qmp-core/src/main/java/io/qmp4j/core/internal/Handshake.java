@@ -2,7 +2,6 @@ package io.qmp4j.core.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
@@ -91,7 +90,7 @@ final class Handshake extends ChannelInboundHandlerAdapter {
         if (wire.isTraceEnabled()) {
             wire.trace("{}--> {}", life.prefix(), new String(cmd, StandardCharsets.US_ASCII));
         }
-        ctx.writeAndFlush(Unpooled.wrappedBuffer(cmd));
+        correlator.sendNegotiation(cmd); // written as commands are: directly on the JDK's channels
     }
 
     private static Greeting parse(ObjectNode obj) throws GreetingException {

@@ -136,6 +136,28 @@ final class Outbox {
         }
     }
 
+    /**
+     * {@code qmp_capabilities}, on the I/O thread before any command: written directly where
+     * commands are (Netty's first write on a channel measured ~2-5x a plain write, on the
+     * connect's critical path), else, or for what the socket did not take, through the pipeline.
+     * A direct write that fails is made again through Netty, which then fails it and closes the
+     * channel as it does any failed write, and the connect fails with that.
+     */
+    void sendFirst(byte[] bytes) {
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        if (direct != null && inNetty == 0) {
+            try {
+                direct.write(b);
+            } catch (IOException e) {
+                log.debug("{}writing qmp_capabilities: {}", logPrefix, e.toString());
+            }
+            if (!b.hasRemaining()) {
+                return;
+            }
+        }
+        ctx.writeAndFlush(Unpooled.wrappedBuffer(bytes, b.position(), b.remaining()));
+    }
+
     /** On the event loop: through the pipeline, coalescing a burst into one flush. */
     private void write(Pending p, ByteBuf buf) {
         if (p.fds != null) {
