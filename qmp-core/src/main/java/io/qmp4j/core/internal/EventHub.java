@@ -49,7 +49,7 @@ public final class EventHub implements QmpEvents {
         this.executor = executor;
         this.timer = timer;
         this.historySize = historySize;
-        this.history = new ArrayDeque<>(Math.min(historySize, 1024));
+        this.history = new ArrayDeque<>(); // grows to historySize as events come: 1 KiB less per quiet session
         this.logPrefix = logPrefix;
     }
 

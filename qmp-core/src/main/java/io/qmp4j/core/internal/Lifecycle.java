@@ -238,6 +238,7 @@ final class Lifecycle {
         Timeout t = connectDeadline;
         if (t != null) {
             t.cancel();
+            connectDeadline = null; // an idle session does not keep the timeout and its task (~100 bytes)
         }
     }
 }
