@@ -100,11 +100,32 @@ final class CpuPinning {
     }
 
     private void pin(long tid, String name, String cpus) throws Failure {
-        String mask = Taskset.mask(tid);
-        ctx.journal.perform(Undo.affinity(pid, tid, mask, name), () -> {
-            Taskset.pin(tid, cpus);
-            return null;
-        });
-        log.debug("pinned {} (thread {}) to CPUs {} (was mask {})", name, tid, cpus, mask);
+        pin(ctx.journal, pid, tid, name, cpus);
+    }
+
+    /**
+     * Pins one thread of process {@code pid}, its affinity journalled first. A thread that ended
+     * between being listed and being pinned (a multifd channel, the return path, once a short
+     * migration is done with them) is skipped: there is nothing to pin, nor to restore.
+     *
+     * @return whether the thread was pinned
+     * @throws Failure when taskset fails on a thread that still exists
+     */
+    static boolean pin(Journal journal, long pid, long tid, String name, String cpus) throws Failure {
+        try {
+            String mask = Taskset.mask(tid);
+            journal.perform(Undo.affinity(pid, tid, mask, name), () -> {
+                Taskset.pin(tid, cpus);
+                return null;
+            });
+            log.debug("pinned {} (thread {}) to CPUs {} (was mask {})", name, tid, cpus, mask);
+            return true;
+        } catch (Failure f) {
+            if (pid > 0 && !Taskset.alive(pid, tid)) {
+                log.info("{} (thread {}) ended before it could be pinned: nothing to pin", name, tid);
+                return false;
+            }
+            throw f;
+        }
     }
 }
