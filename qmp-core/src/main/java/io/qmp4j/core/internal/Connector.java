@@ -71,16 +71,6 @@ final class Connector {
      */
     ChannelFuture open(ChannelHandler handshake, ChannelHandler inbound, Correlator correlator, ChannelFutureListener whenConnected) {
         QmpEndpoint endpoint = cfg.endpoint();
-        SslContext ssl = endpoint instanceof QmpEndpoint.Tls tls ? TlsSupport.context(tls) : null;
-        Bootstrap b = new Bootstrap().group(cfg.group())
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, cfg.connectTimeout().toMillis()))
-                .option(ChannelOption.RCVBUF_ALLOCATOR, READ_BUDGET)
-                .handler(new ChannelInitializer<>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        install(ch, ssl, handshake, inbound, correlator);
-                    }
-                });
         if (endpoint instanceof QmpEndpoint.Unix unix && !cfg.fdPassing()) {
             // Connected here (a UNIX connect completes or fails at once), registered connected.
             SocketChannel socket = connectUnix(unix, () -> SocketChannel.open(StandardProtocolFamily.UNIX),
@@ -94,7 +84,18 @@ final class Connector {
             // Registered already connected: see UnixNioChannel for why.
             return registerConnected(new UnixNioChannel(socket), handshake, inbound, correlator, whenConnected);
         }
-        b.option(ChannelOption.TCP_NODELAY, true);
+        // TCP: Netty connects, and lays out the pipeline once the channel is registered.
+        SslContext ssl = endpoint instanceof QmpEndpoint.Tls tls ? TlsSupport.context(tls) : null;
+        Bootstrap b = new Bootstrap().group(cfg.group())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, cfg.connectTimeout().toMillis()))
+                .option(ChannelOption.RCVBUF_ALLOCATOR, READ_BUDGET)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        install(ch, ssl, handshake, inbound, correlator);
+                    }
+                });
         ChannelFuture connect;
         if (endpoint instanceof QmpEndpoint.Tls tls) {
             connect = b.channel(NioSocketChannel.class).connect(InetSocketAddress.createUnresolved(tls.host(), tls.port()));
