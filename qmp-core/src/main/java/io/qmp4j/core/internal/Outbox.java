@@ -115,15 +115,11 @@ final class Outbox {
             wire.trace("{}--> {}", logPrefix, Redaction.redact(new String(bytes, StandardCharsets.UTF_8))
                     + (p.fds != null ? " (+" + p.fds.length + " fd)" : ""));
         }
-        if (direct != null && inNetty == 0 && p.fds == null) {
-            ByteBuffer b = ByteBuffer.wrap(bytes);
-            direct.write(b);
-            if (!b.hasRemaining()) {
+        if (p.fds == null) {
+            bytes = writeDirectly(bytes, p);
+            if (bytes == null) {
                 return;
             }
-            log.debug("the socket took {} of {} bytes of {}: Netty writes the rest, and what follows until it is done", b.position(),
-                    bytes.length, p);
-            bytes = Arrays.copyOfRange(bytes, b.position(), bytes.length);
         }
         ByteBuf buf = Unpooled.wrappedBuffer(bytes);
         if (direct != null) {
@@ -144,18 +140,39 @@ final class Outbox {
      * channel as it does any failed write, and the connect fails with that.
      */
     void sendFirst(byte[] bytes) {
-        ByteBuffer b = ByteBuffer.wrap(bytes);
-        if (direct != null && inNetty == 0) {
-            try {
-                direct.write(b);
-            } catch (IOException e) {
-                log.debug("{}writing qmp_capabilities: {}", logPrefix, e.toString());
-            }
-            if (!b.hasRemaining()) {
-                return;
-            }
+        byte[] rest;
+        try {
+            rest = writeDirectly(bytes, "qmp_capabilities");
+        } catch (IOException e) {
+            log.debug("{}writing qmp_capabilities: {}", logPrefix, e.toString());
+            rest = bytes;
         }
-        ctx.writeAndFlush(Unpooled.wrappedBuffer(bytes, b.position(), b.remaining()));
+        if (rest != null) {
+            ctx.writeAndFlush(Unpooled.wrappedBuffer(rest));
+        }
+    }
+
+    /**
+     * One non-blocking write on the JDK channel, when this session writes directly and nothing
+     * handed to Netty is still unwritten.
+     *
+     * @param what the command(s), for the log
+     * @return null when the socket took it all, else what Netty must write (all of it when no
+     *         direct write was made)
+     * @throws IOException when the direct write fails
+     */
+    private byte[] writeDirectly(byte[] bytes, Object what) throws IOException {
+        if (direct == null || inNetty > 0) {
+            return bytes;
+        }
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        direct.write(b);
+        if (!b.hasRemaining()) {
+            return null;
+        }
+        log.debug("the socket took {} of {} bytes of {}: Netty writes the rest, and what follows until it is done", b.position(),
+                bytes.length, what);
+        return Arrays.copyOfRange(bytes, b.position(), bytes.length);
     }
 
     /** On the event loop: through the pipeline, coalescing a burst into one flush. */
