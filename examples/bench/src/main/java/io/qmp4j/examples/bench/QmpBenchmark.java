@@ -21,7 +21,9 @@ import java.util.stream.Stream;
  * JDK that sends the same bytes (the baseline), in one run against one real QEMU:
  * sequential {@code query-status} latency, 64 commands in flight (a batch of 64 at a time, and a
  * sliding window of 64), connect + greeting + {@code qmp_capabilities}, client CPU and QEMU CPU
- * per command; qmp4j three times: on the JDK's UNIX channel (the default), the same with
+ * per command; the baseline a second time with its socket non-blocking and a selector to wait in
+ * (the bound for any client whose socket stays on an event loop: printed as a reference); qmp4j
+ * three times: on the JDK's UNIX channel (the default), the same with
  * {@code repliesOnIoThread(true)} (replies complete their futures on the I/O thread), and with
  * {@code fdPassing(true)} on junixsocket's channel.
  *
@@ -112,7 +114,8 @@ public final class QmpBenchmark {
     private void measureAll(int nLat, int nPipe, int nConnect) throws Exception {
         boolean oob = !"0".equals(System.getenv("OOB"));
         try (QmpResources resources = QmpResources.create()) {
-            List<Client> all = List.of(new QmpBenchClients.Raw(socket, FIRST_ID, oob),
+            List<Client> all = List.of(new QmpBenchClients.Raw(socket, FIRST_ID, oob, false),
+                    new QmpBenchClients.Raw(socket, FIRST_ID, oob, true),
                     new QmpBenchClients.Qmp4j("qmp4j", socket, resources, false, oob, false),
                     new QmpBenchClients.Qmp4j("qmp4j, repliesOnIoThread", socket, resources, false, oob, true),
                     new QmpBenchClients.Qmp4j("qmp4j, fdPassing", socket, resources, true, oob, false));
@@ -161,7 +164,12 @@ public final class QmpBenchmark {
         for (Tally t : tallies.subList(1, tallies.size())) {
             print(t.name, t.figures());
         }
-        for (Tally t : tallies.subList(1, tallies.size())) {
+        Tally bound = tallies.get(1);
+        System.out.println("the bound for a client whose socket is on a selector (an event loop's): " + bound.name + " / baseline");
+        ratio("sequential round trip p50", bound.figures().p50Us() / b.p50Us(), "reference", true);
+        ratio("sequential round trip p99", bound.figures().p99Us() / b.p99Us(), "reference", true);
+        ratio("client CPU per command, sequential", bound.figures().latClientCpuUs() / b.latClientCpuUs(), "reference", true);
+        for (Tally t : tallies.subList(2, tallies.size())) {
             printRatios(t.name, b, t.figures());
         }
         String json = System.getenv("JSON");
