@@ -41,9 +41,11 @@ import java.util.function.Predicate;
  *
  * <p>Thread-safe. Every returned future is completed on the callback executor of the client's
  * {@link QmpResources}, or, when a thread is already blocked in its {@code get()} or
- * {@code join()}, by that thread itself (the I/O thread hands it the reply: one thread wake-up
- * less per round trip); never on the I/O thread, so callbacks may block (briefly) without
- * stalling other sessions. Cancelling a future does not cancel the command in QEMU.
+ * {@code join()}, by that thread itself: on a UNIX socket (without {@code fdPassing}) or plain
+ * TCP it reads the reply from the socket itself, as a blocking client does, and with it whatever
+ * came before (events, others' replies); else the I/O thread hands it the reply. Either saves a
+ * thread wake-up per round trip. Never on the I/O thread, so callbacks may block (briefly)
+ * without stalling other sessions. Cancelling a future does not cancel the command in QEMU.
  *
  * @since 0.1
  */

@@ -11,7 +11,8 @@ import java.time.Duration;
  * ({@code io.qmp4j.Command}, {@code io.qmp4j.SessionState}, {@code io.qmp4j.QmpEvent},
  * {@code io.qmp4j.EventDropped}) whether or not a listener is set.
  *
- * <p>Methods run on the thread where the fact happens: events and drops on the I/O thread,
+ * <p>Methods run on the thread where the fact happens: events and drops on the thread that read
+ * them (the I/O thread, or a thread blocked on a command's reply, which reads the socket itself),
  * command outcomes where the command's future completes, state changes on the I/O thread or
  * the caller's. Keep them short and non-blocking. An exception thrown by a method is logged and
  * otherwise ignored. Every method does nothing by default.

@@ -12,7 +12,9 @@ import java.util.function.Predicate;
  * and filter match; nothing is consumed on behalf of others. A bounded history keeps the most
  * recent events so that a late subscriber can look back.
  *
- * <p>Filters run on the client's I/O thread: keep them cheap and non-blocking. Thread-safe.
+ * <p>Filters run on the thread that read the event: the client's I/O thread, or a thread blocked
+ * on a command's reply, which reads the socket itself ({@link io.qmp4j.core.QmpClient}). Keep them
+ * cheap and non-blocking. Thread-safe.
  *
  * @since 0.1
  */
@@ -73,7 +75,7 @@ public interface QmpEvents {
         SubscriptionBuilder names(Set<String> names);
 
         /**
-         * @param filter which events to receive among those named; runs on the I/O thread
+         * @param filter which events to receive among those named; runs on the thread that read the event
          * @return this builder
          */
         SubscriptionBuilder filter(Predicate<? super QmpEvent> filter);

@@ -8,7 +8,8 @@ import java.util.concurrent.Executor;
  * task, in the order QEMU sent the replies, rather than one task (and a callback thread woken)
  * per reply. Pipelined commands' completions of one read therefore run one after the other on
  * one callback thread; a callback there that blocks on a later one runs it itself
- * ({@link ReplyFuture}). I/O thread only.
+ * ({@link ReplyFuture}). Added to by whichever thread reads the socket ({@link ReadTurn}); flushed by
+ * it, and by the event loop at the end of the session.
  */
 final class Completions {
 
@@ -19,12 +20,12 @@ final class Completions {
         this.executor = executor;
     }
 
-    void add(Runnable completion) {
+    synchronized void add(Runnable completion) {
         batch.add(completion);
     }
 
     /** The read is over: its completions go to the callback executor, as one task. */
-    void flush() {
+    synchronized void flush() {
         int n = batch.size();
         if (n == 1) {
             Callbacks.run(executor, batch.get(0));

@@ -12,7 +12,6 @@ import io.netty.channel.ChannelPromise;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.socket.nio.NioDomainSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.json.JsonObjectDecoder;
 import io.netty.handler.ssl.SslContext;
 import io.qmp4j.core.QmpConnectException;
 import io.qmp4j.core.QmpEndpoint;
@@ -27,17 +26,12 @@ import java.nio.channels.SocketChannel;
 import org.newsclub.net.unix.AFUNIXSelectorProvider;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 import org.newsclub.net.unix.AFUNIXSocketChannel;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Opens the channel to a monitor (a UNIX socket through junixsocket, TCP, or TCP with TLS) and
- * lays out its pipeline: {@code [tls] → framer → json → handshake → inbound → correlator}.
+ * lays out its pipeline: {@code [tls] → frames → handshake → inbound → correlator}.
  */
 final class Connector {
-
-    /** The wire at TRACE: {@code -->} commands, {@code <--} replies and events. */
-    private static final Logger wire = LoggerFactory.getLogger("io.qmp4j.core.wire");
 
     /**
      * At most one read of at most 4 KiB per session each time round the event loop. Sessions
@@ -52,12 +46,14 @@ final class Connector {
     private static final String EAGAIN = "Resource temporarily unavailable";
     private static final String BACKLOG_FULL = "the monitor's connection backlog is full: it is probably in use by other clients";
 
-    private final SessionConfig cfg;
-    private final String prefix;
+    /** What the pipeline is made of; the turn lets callers read sockets that commands are written to directly. */
+    record Parts(FrameReader frames, ChannelHandler handshake, ChannelHandler inbound, Correlator correlator, ReadTurn turn) {
+    }
 
-    Connector(SessionConfig cfg, String prefix) {
+    private final SessionConfig cfg;
+
+    Connector(SessionConfig cfg) {
         this.cfg = cfg;
-        this.prefix = prefix;
     }
 
     /**
@@ -69,54 +65,63 @@ final class Connector {
      *        contend with the loop completing the registration, and park the loop on its lock
      * @throws QmpConnectException when the endpoint is refused at once (UNIX) or TLS cannot be set up
      */
-    ChannelFuture open(ChannelHandler handshake, ChannelHandler inbound, Correlator correlator, ChannelFutureListener whenConnected) {
+    ChannelFuture open(Parts parts, ChannelFutureListener whenConnected) {
         QmpEndpoint endpoint = cfg.endpoint();
         if (endpoint instanceof QmpEndpoint.Unix unix && !cfg.fdPassing()) {
             // Connected here (a UNIX connect completes or fails at once), registered connected.
             SocketChannel socket = connectUnix(unix, () -> SocketChannel.open(StandardProtocolFamily.UNIX),
                     () -> UnixDomainSocketAddress.of(unix.path()));
-            correlator.writeDirectlyTo(socket);
-            return registerConnected(new NioDomainSocketChannel(socket), handshake, inbound, correlator, whenConnected);
+            direct(parts, socket);
+            return registerConnected(new NioDomainSocketChannel(socket), parts, true, whenConnected);
         }
         if (endpoint instanceof QmpEndpoint.Unix unix) {
             AFUNIXSocketChannel socket = connectUnix(unix, () -> AFUNIXSelectorProvider.provider().openSocketChannel(),
                     () -> AFUNIXSocketAddress.of(unix.path()));
             // Registered already connected: see UnixNioChannel for why.
-            return registerConnected(new UnixNioChannel(socket), handshake, inbound, correlator, whenConnected);
+            return registerConnected(new UnixNioChannel(socket), parts, false, whenConnected);
         }
         // TCP: Netty connects, and lays out the pipeline once the channel is registered.
         SslContext ssl = endpoint instanceof QmpEndpoint.Tls tls ? TlsSupport.context(tls) : null;
+        SocketChannel socket = ssl == null ? openTcp(endpoint) : null;
+        if (socket != null) {
+            direct(parts, socket); // no TLS: commands are written straight to the socket, callers may read it
+        }
         Bootstrap b = new Bootstrap().group(cfg.group())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, cfg.connectTimeout().toMillis()))
-                .option(ChannelOption.RCVBUF_ALLOCATOR, READ_BUDGET)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, socket != null ? parts.turn().lockingReads(READ_BUDGET) : READ_BUDGET)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        install(ch, ssl, handshake, inbound, correlator);
+                        install(ch, ssl, parts);
                     }
                 });
         ChannelFuture connect;
         if (endpoint instanceof QmpEndpoint.Tls tls) {
             connect = b.channel(NioSocketChannel.class).connect(InetSocketAddress.createUnresolved(tls.host(), tls.port()));
         } else {
-            SocketChannel socket = openTcp(endpoint);
-            correlator.writeDirectlyTo(socket); // no TLS: commands may be written straight to the socket
             QmpEndpoint.Tcp tcp = (QmpEndpoint.Tcp) endpoint;
             connect = b.channelFactory(() -> new NioSocketChannel(socket)).connect(InetSocketAddress.createUnresolved(tcp.host(), tcp.port()));
         }
         return connect.addListener(whenConnected);
     }
 
+    /** A JDK channel without TLS: the correlator writes commands to it, blocked callers may read it. */
+    private static void direct(Parts parts, SocketChannel socket) {
+        parts.correlator().writeDirectlyTo(socket);
+        parts.turn().attach(socket);
+    }
+
     /**
      * Registers a channel whose socket is connected already, its pipeline laid out and the
      * listener on its registration before the event loop sees it (what {@code Bootstrap} does,
      * but in that order).
+     *
+     * @param direct whether callers may read its socket (the loop's reads then take the turn)
      */
-    private ChannelFuture registerConnected(Channel ch, ChannelHandler handshake, ChannelHandler inbound, Correlator correlator,
-            ChannelFutureListener whenConnected) {
-        ch.config().setRecvByteBufAllocator(READ_BUDGET);
-        install(ch, null, handshake, inbound, correlator);
+    private ChannelFuture registerConnected(Channel ch, Parts parts, boolean direct, ChannelFutureListener whenConnected) {
+        ch.config().setRecvByteBufAllocator(direct ? parts.turn().lockingReads(READ_BUDGET) : READ_BUDGET);
+        install(ch, null, parts);
         ChannelPromise registered = ch.newPromise();
         registered.addListener(whenConnected);
         return cfg.group().register(registered);
@@ -131,16 +136,15 @@ final class Connector {
     }
 
     /** Lays out the pipeline on a channel that is connected already (tests use an {@code EmbeddedChannel}). */
-    void install(Channel ch, SslContext ssl, ChannelHandler handshake, ChannelHandler inbound, Correlator correlator) {
+    void install(Channel ch, SslContext ssl, Parts parts) {
         if (ssl != null && cfg.endpoint() instanceof QmpEndpoint.Tls tls) {
             ch.pipeline().addLast("tls", TlsSupport.handler(ssl, ch, tls));
             ch.pipeline().addLast("tls-nudge", new TlsSupport.Nudge());
         }
-        ch.pipeline().addLast("framer", new JsonObjectDecoder(cfg.maxFrameBytes()));
-        ch.pipeline().addLast("json", new JsonFrameDecoder(wire, prefix));
-        ch.pipeline().addLast("handshake", handshake);
-        ch.pipeline().addLast("inbound", inbound);
-        ch.pipeline().addLast("qmp", correlator);
+        ch.pipeline().addLast("frames", parts.frames());
+        ch.pipeline().addLast("handshake", parts.handshake());
+        ch.pipeline().addLast("inbound", parts.inbound());
+        ch.pipeline().addLast("qmp", parts.correlator());
     }
 
     /** @return why a connect failed, in words: a full backlog (EAGAIN on a UNIX socket) says what it means */

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * {@link InBandWindow} and deadlines; the {@link Outbox} puts
  * commands on the socket, the {@link Inbound} before it takes the events. A command is sent on the
  * thread that submits it, under {@link #lock} (which every field below it is guarded by), so that
- * ids, the window and the bytes on the wire keep one order; replies are read on the event loop.
+ * ids, the window and the bytes on the wire keep one order; replies are read on the event loop, or
+ * by a caller blocked on one ({@link ReadTurn}).
  * User futures complete on the callback executor or on the thread blocked in them
  * ({@link ReplyFuture}); replies complete them on the event loop only with {@code repliesOnIoThread}.
  */
@@ -52,7 +53,7 @@ final class Correlator extends ChannelInboundHandlerAdapter {
     private long nextId = Math.max(Handshake.NEGOTIATION_ID + 1, Long.getLong("io.qmp4j.core.firstCommandId", 1));
     private boolean finished;
     /** Replies that no blocked caller took: completed at the end of the read, on the callback executor or here. */
-    private final Completions completions; // I/O thread only
+    private final Completions completions;
 
     Correlator(SessionConfig cfg, Lifecycle life) {
         this.cfg = cfg;
@@ -89,13 +90,18 @@ final class Correlator extends ChannelInboundHandlerAdapter {
 
     // ---------------------------------------------------------------- sending
 
-    /** Encodes and queues a command; the deadline covers the whole wait, including time queued client-side. */
+    /**
+     * Encodes and queues a command; the deadline covers the whole wait, including time queued client-side.
+     *
+     * @param waiting how a thread blocked on its future waits ({@link ReadTurn}), or null to park
+     */
     @SuppressWarnings("unchecked")
-    <R> CompletableFuture<R> submit(QmpCommand<R> command, ObjectNode args, Duration timeout, FileDescriptor[] fds) {
+    <R> CompletableFuture<R> submit(QmpCommand<R> command, ObjectNode args, Duration timeout, FileDescriptor[] fds,
+            ReplyFuture.Waiting waiting) {
         boolean useOob = life.oob() && command.allowOob();
         Pending p;
         try {
-            p = Pending.of(command, encoder.command(command.commandName(), args, useOob), useOob, fds);
+            p = Pending.of(command, encoder.command(command.commandName(), args, useOob), useOob, fds, waiting);
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -177,10 +183,11 @@ final class Correlator extends ChannelInboundHandlerAdapter {
 
     // ---------------------------------------------------------------- receiving
 
-    /** A reply ({@link Inbound} took the events): its command completes. */
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        ObjectNode obj = (ObjectNode) msg;
+    /**
+     * A reply ({@link Inbound} took the events): its command completes. On whichever thread reads
+     * the socket, holding its turn ({@link ReadTurn}): the event loop, or a caller blocked on a reply.
+     */
+    void replied(ObjectNode obj) {
         JsonNode id = obj.get("id");
         Pending p;
         synchronized (lock) {
@@ -211,11 +218,16 @@ final class Correlator extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** The end of a read: its replies complete, together ({@link Completions}). */
+    /** The end of a read on the event loop: its replies complete, together ({@link Completions}). */
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         completions.flush();
         ctx.fireChannelReadComplete();
+    }
+
+    /** The end of a caller's read ({@link ReadTurn}): the replies it read for others complete. */
+    void flushCompletions() {
+        completions.flush();
     }
 
     @Override

@@ -18,8 +18,9 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
- * Fans events out to subscriptions and keeps the history. {@link #publish} is called on the I/O
- * thread only; everything else from any thread.
+ * Fans events out to subscriptions and keeps the history. {@link #publish} is called by one
+ * thread at a time, the one that read the event (the I/O thread, or a caller reading its reply:
+ * {@link ReadTurn}); everything else from any thread.
  */
 public final class EventHub implements QmpEvents {
 
@@ -53,7 +54,7 @@ public final class EventHub implements QmpEvents {
         this.logPrefix = logPrefix;
     }
 
-    /** Offers an event to the history and every subscription. I/O thread only. */
+    /** Offers an event to the history and every subscription: on one thread at a time, the one that read it ({@link ReadTurn}). */
     public void publish(QmpEvent event) {
         synchronized (this) {
             if (historySize > 0) {

@@ -36,11 +36,13 @@ final class Handshake extends ChannelInboundHandlerAdapter {
     private final SessionConfig cfg;
     private final Lifecycle life;
     private final Correlator correlator;
+    private final ReadTurn turn;
 
-    Handshake(SessionConfig cfg, Lifecycle life, Correlator correlator) {
+    Handshake(SessionConfig cfg, Lifecycle life, Correlator correlator, ReadTurn turn) {
         this.cfg = cfg;
         this.life = life;
         this.correlator = correlator;
+        this.turn = turn;
     }
 
     @Override
@@ -153,6 +155,7 @@ final class Handshake extends ChannelInboundHandlerAdapter {
         }
         correlator.open(life.oob() ? cfg.inBandWindow() : Integer.MAX_VALUE);
         ctx.pipeline().remove(this);
+        turn.open(); // past the handshake: a caller blocked on a reply may read the socket itself
         life.running();
     }
 }

@@ -49,10 +49,14 @@ final class Pending {
         this.future = future;
     }
 
-    /** A command about to be sent, with the future that {@link ReplyFuture} gives its caller. */
-    static Pending of(QmpCommand<?> command, byte[] prefix, boolean oob, FileDescriptor[] fds) {
+    /**
+     * A command about to be sent, with the future that {@link ReplyFuture} gives its caller.
+     *
+     * @param waiting how a thread blocked on it waits, or null to park
+     */
+    static Pending of(QmpCommand<?> command, byte[] prefix, boolean oob, FileDescriptor[] fds, ReplyFuture.Waiting waiting) {
         return new Pending(command.commandName(), prefix, oob, fds, Json.MAPPER.constructType(command.resultType()),
-                command.resultDecoder(), new ReplyFuture(), command.completesOnDisconnect());
+                command.resultDecoder(), new ReplyFuture(waiting), command.completesOnDisconnect());
     }
 
     /** @return the command as sent: the prefix, then its id and the closing brace */

@@ -19,9 +19,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One QMP session, put together from its parts: the {@link Connector} opens the channel, the
- * {@link Handshake} reads the greeting and negotiates (then leaves the pipeline), the
- * {@link Inbound} hands events on, the {@link Correlator} matches replies to commands, the {@link Lifecycle}
- * keeps the state and ends every pending call at once when the channel goes. This class is
+ * {@link FrameReader} cuts what arrives into JSON objects, the {@link Handshake} reads the
+ * greeting and negotiates (then leaves the pipeline), the {@link Inbound} hands events on, the {@link Correlator} matches replies to commands, the {@link Lifecycle}
+ * keeps the state and ends every pending call at once when the channel goes, and the
+ * {@link ReadTurn} lets a caller blocked on a reply read the socket itself. This class is
  * the end of the command path: commands arrive checked and encoded, and go to the wire.
  */
 public final class QmpSession {
@@ -32,8 +33,8 @@ public final class QmpSession {
     private final EventHub hub;
     private final Lifecycle life;
     private final Correlator correlator;
-    private final Inbound inbound;
-    private final Handshake handshake;
+    private final ReadTurn turn;
+    private final Connector.Parts parts;
     private final Connector connector;
     private volatile Channel channel;
     /** The socket's connect, until it is done: a channel closed by a failed connect waits for its reason. */
@@ -50,9 +51,11 @@ public final class QmpSession {
         this.hub = hub;
         this.life = new Lifecycle(cfg, observer);
         this.correlator = new Correlator(cfg, life);
-        this.inbound = new Inbound(life, hub, observer);
-        this.handshake = new Handshake(cfg, life, correlator);
-        this.connector = new Connector(cfg, life.prefix());
+        Inbound inbound = new Inbound(life, hub, observer, correlator);
+        FrameReader frames = new FrameReader(cfg.maxFrameBytes(), life.prefix());
+        this.turn = new ReadTurn(life.prefix(), frames, inbound::frame, correlator::flushCompletions, inbound::failed);
+        this.parts = new Connector.Parts(frames, new Handshake(cfg, life, correlator, turn), inbound, correlator, turn);
+        this.connector = new Connector(cfg);
     }
 
     public QmpState state() {
@@ -81,7 +84,7 @@ public final class QmpSession {
         try {
             // The connect's listener first: a connect that failed at once (an unresolvable host)
             // has its reason recorded before the close that Netty makes of it is handled.
-            cf = connector.open(handshake, inbound, correlator, f -> {
+            cf = connector.open(parts, f -> {
                 if (f.isSuccess()) {
                     life.socketConnected();
                     log.debug("{}socket connected, awaiting greeting", life.prefix());
@@ -115,7 +118,7 @@ public final class QmpSession {
         }
         life.socketConnected();
         run(ch);
-        connector.install(ch, null, handshake, inbound, correlator);
+        connector.install(ch, null, parts);
         return life.connected();
     }
 
@@ -164,7 +167,9 @@ public final class QmpSession {
                     + cfg.endpoint() + " runs on the JDK's UNIX channel, which cannot carry them")
                     : new IllegalArgumentException("file descriptors can only be passed over a UNIX socket, not " + cfg.endpoint()));
         }
-        return correlator.submit(command, args, timeout, fds);
+        // A caller blocked on the reply may read it itself; not with repliesOnIoThread, whose
+        // completions would then run other callers' callbacks on its thread.
+        return correlator.submit(command, args, timeout, fds, cfg.repliesOnIoThread() ? null : turn.forCallers());
     }
 
     /** Closes the channel; pending calls fail with {@link QmpDisconnectedException}. */
@@ -207,6 +212,7 @@ public final class QmpSession {
             return;
         }
         finished = true;
+        turn.close();
         if (c != null && !c.isSuccess() && life.failure() == null) {
             life.fail(connectFailure(c.cause())); // whichever listener ran first, the reason is the connect's
         }

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /**
  * The future of one command, with a fast path for a caller that blocks on it: the I/O thread
@@ -21,8 +22,32 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class ReplyFuture extends CompletableFuture<Object> {
 
+    /** How a thread blocked on a reply waits, other than parked: reading the socket itself ({@link ReadTurn}). */
+    interface Waiting {
+        /**
+         * Waits once for up to {@code nanos} (0: no limit), reading the socket when there is
+         * something, until {@code done} says so or {@link #wake} is called.
+         *
+         * @return false when this thread cannot wait this way now (it parks instead)
+         */
+        boolean await(Thread me, long nanos, BooleanSupplier done);
+
+        /** Ends the wait of {@code t}, if it waits in {@link #await}. */
+        void wake(Thread t);
+    }
+
     /** null, the waiting {@link Thread}, a {@link HandOff}, or {@link Routed}. */
     private final AtomicReference<Object> state = new AtomicReference<>();
+    /** null: waiting threads park. */
+    private final Waiting waiting;
+
+    ReplyFuture() {
+        this(null);
+    }
+
+    ReplyFuture(Waiting waiting) {
+        this.waiting = waiting;
+    }
 
     /** The reply's completion, for the waiting thread to run (a Thread is a Runnable too: hence a type of its own). */
     private record HandOff(Runnable completion) {
@@ -48,7 +73,7 @@ final class ReplyFuture extends CompletableFuture<Object> {
             Object s = state.get();
             if (s instanceof Thread t) {
                 if (state.compareAndSet(t, new HandOff(completion))) {
-                    LockSupport.unpark(t);
+                    wake(t);
                     return true;
                 }
             } else if (state.compareAndSet(s, new Routed(completion))) {
@@ -118,7 +143,8 @@ final class ReplyFuture extends CompletableFuture<Object> {
             }
             return false;
         }
-        whenComplete((v, e) -> LockSupport.unpark(me));
+        whenComplete((v, e) -> wake(me));
+        BooleanSupplier ready = () -> state.get() instanceof HandOff || isDone();
         long deadline = System.nanoTime() + nanos;
         boolean interrupted = false;
         while (true) {
@@ -139,6 +165,9 @@ final class ReplyFuture extends CompletableFuture<Object> {
             if (left <= 0) {
                 break;
             }
+            if (waiting != null && waiting.await(me, nanos == 0 ? 0 : left, ready)) {
+                continue; // it read, or was woken, or the time is up: look again
+            }
             if (nanos == 0) {
                 LockSupport.park(this);
             } else {
@@ -156,6 +185,13 @@ final class ReplyFuture extends CompletableFuture<Object> {
             me.interrupt();
         }
         return true;
+    }
+
+    private void wake(Thread t) {
+        LockSupport.unpark(t);
+        if (waiting != null) {
+            waiting.wake(t);
+        }
     }
 
     @Override

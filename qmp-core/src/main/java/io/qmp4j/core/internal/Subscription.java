@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One subscriber's bounded queue ({@link EventQueue}), read by {@code next()} and {@code poll()}
- * or delivered to a listener ({@link ListenerDelivery}). {@link #offer} runs on the I/O thread and
- * never blocks.
+ * or delivered to a listener ({@link ListenerDelivery}). {@link #offer} runs on the thread that read
+ * the event (the I/O thread, or a caller reading its reply: {@link ReadTurn}) and never blocks.
  */
 final class Subscription implements EventSubscription {
 

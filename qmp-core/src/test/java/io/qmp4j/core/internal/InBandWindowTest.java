@@ -14,7 +14,7 @@ class InBandWindowTest {
     private final InBandWindow window = new InBandWindow();
 
     private static Pending command(boolean oob) {
-        return Pending.of(new QmpCommand.Raw("c", null, oob), new byte[0], oob, null);
+        return Pending.of(new QmpCommand.Raw("c", null, oob), new byte[0], oob, null, null);
     }
 
     /** Sends what it admits, queues the rest, as the correlator does. */

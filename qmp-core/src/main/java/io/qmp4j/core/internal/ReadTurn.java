@@ -1,0 +1,233 @@
+package io.qmp4j.core.internal;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelConfig;
+import io.netty.channel.RecvByteBufAllocator;
+import io.netty.util.UncheckedBooleanSupplier;
+import java.io.IOException;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Who reads a session's socket: the event loop, or a thread blocked on a reply, which then reads
+ * and decodes its reply itself. The kernel wakes that thread as it wakes a blocking client; a
+ * reply that the event loop reads must wake it a second time, from the loop (the hand-over of
+ * {@link ReplyFuture}), which costs about as much again under virtualisation.
+ *
+ * <p>For sessions on the JDK's channels without TLS (those whose commands the {@link Outbox}
+ * writes directly). One thread at a time reads: the loop takes the turn in its read handle
+ * ({@link #lockingReads}) from before the read until the pipeline has handled what it read, a
+ * waiting thread only when the loop does not hold it; both feed the one {@link FrameReader}. The
+ * waiting thread waits in a selector of its own (created at the first wait, closed with the
+ * session); the loop's read handle leaves the bytes to it for a moment when it is waiting, as both
+ * are woken for the same bytes. Events that a waiting thread reads are published from it, as the
+ * loop would.
+ */
+final class ReadTurn implements ReplyFuture.Waiting {
+
+    private static final Logger log = LoggerFactory.getLogger(ReadTurn.class);
+    /** How long the loop leaves readable bytes to a thread that waits for them, at most (the thread was woken with it). */
+    private static final long YIELD_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final AtomicReference<Thread> waiter = new AtomicReference<>();
+    private final String prefix;
+    private final FrameReader frames;
+    private final Consumer<ObjectNode> dispatch;
+    private final Runnable afterRead;
+    private final Consumer<Exception> failed;
+    private volatile SocketChannel socket;
+    private volatile boolean usable;
+    private volatile Selector selector;
+    /** When the loop first left bytes to a waiting thread, or 0: reset by that thread's read, or once nobody waits. */
+    private volatile long yieldStart;
+
+    /**
+     * @param dispatch where a waiting thread's objects go (the session runs: past the handshake)
+     * @param afterRead run at the end of such a read, holding the turn (replies nobody waited for complete)
+     * @param failed what arrived cannot be framed or handled: the session ends with it
+     */
+    ReadTurn(String prefix, FrameReader frames, Consumer<ObjectNode> dispatch, Runnable afterRead, Consumer<Exception> failed) {
+        this.prefix = prefix;
+        this.frames = frames;
+        this.dispatch = dispatch;
+        this.afterRead = afterRead;
+        this.failed = failed;
+    }
+
+    /** The session's socket is this JDK channel, without TLS: blocked callers may read it (once {@link #open}). */
+    void attach(SocketChannel channel) {
+        this.socket = channel;
+    }
+
+    /** The session runs; called once the handshake has left the pipeline. */
+    void open() {
+        usable = socket != null;
+    }
+
+    /** @return this, for the futures of a session whose callers may read; else null (they park) */
+    ReplyFuture.Waiting forCallers() {
+        return socket != null ? this : null;
+    }
+
+    /** The session has ended: no thread reads from now on; the selector goes (with it the socket's last registration). */
+    synchronized void close() {
+        usable = false;
+        Selector s = selector;
+        if (s != null) {
+            try {
+                s.close(); // wakes a thread selecting; waits for it to leave select()
+            } catch (IOException e) {
+                log.debug("{}closing the callers' selector: {}", prefix, e.toString());
+            }
+        }
+    }
+
+    @Override
+    public boolean await(Thread me, long nanos, BooleanSupplier done) {
+        if (!usable || !waiter.compareAndSet(null, me)) {
+            return false;
+        }
+        try {
+            Selector s = selector();
+            if (s == null || done.getAsBoolean()) { // done: checked after the selector is known to wake()
+                return s != null;
+            }
+            s.select(nanos == 0 ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos + 999_999)));
+            s.selectedKeys().clear();
+            if (!done.getAsBoolean()) {
+                readHere();
+            }
+            return true;
+        } catch (IOException | ClosedSelectorException e) {
+            log.debug("{}a caller cannot read the socket ({}): it waits for the I/O thread", prefix, e.toString());
+            return false;
+        } finally {
+            waiter.set(null);
+        }
+    }
+
+    @Override
+    public void wake(Thread t) {
+        if (waiter.get() == t) {
+            Selector s = selector;
+            if (s != null) {
+                s.wakeup();
+            }
+        }
+    }
+
+    private synchronized Selector selector() throws IOException {
+        if (!usable) {
+            return null;
+        }
+        Selector s = selector;
+        if (s == null) {
+            s = Selector.open();
+            try {
+                socket.register(s, SelectionKey.OP_READ);
+            } catch (IOException | RuntimeException e) {
+                s.close();
+                throw e;
+            }
+            selector = s;
+        }
+        return s;
+    }
+
+    /** One read and what it completes, unless the loop has the turn (then it hands the reply over). */
+    private void readHere() {
+        if (!lock.tryLock()) {
+            return;
+        }
+        try {
+            yieldStart = 0;
+            if (usable && frames.readFrom(socket, dispatch) < 0) {
+                usable = false; // the end of the stream: the loop reads it too, and ends the session
+            }
+        } catch (IOException | RuntimeException e) {
+            usable = false;
+            failed.accept(e);
+        } finally {
+            try {
+                afterRead.run();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** The loop's read handles: each read takes the turn, or leaves the bytes to a thread waiting for them. */
+    RecvByteBufAllocator lockingReads(RecvByteBufAllocator budget) {
+        return () -> new LoopHandle((RecvByteBufAllocator.ExtendedHandle) budget.newHandle());
+    }
+
+    /**
+     * Netty calls {@code reset} before a read and {@code readComplete} after the pipeline has
+     * handled it (also when the read failed): the turn is held in between.
+     */
+    private final class LoopHandle extends RecvByteBufAllocator.DelegatingHandle implements RecvByteBufAllocator.ExtendedHandle {
+        private boolean yielding;
+
+        LoopHandle(RecvByteBufAllocator.ExtendedHandle delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public void reset(ChannelConfig config) {
+            if (!lock.isHeldByCurrentThread()) {
+                lock.lock();
+            }
+            boolean waiting = waiter.get() != null && usable;
+            if (!waiting) {
+                yieldStart = 0;
+            }
+            // Once it has waited YIELD_NANOS in vain, the loop reads until that thread has read once itself.
+            yielding = waiting && withinYield();
+            super.reset(config);
+        }
+
+        private boolean withinYield() {
+            long now = System.nanoTime();
+            long since = yieldStart;
+            if (since == 0) {
+                yieldStart = now;
+                return true;
+            }
+            return now - since < YIELD_NANOS;
+        }
+
+        @Override
+        public ByteBuf allocate(ByteBufAllocator alloc) {
+            return yielding ? Unpooled.EMPTY_BUFFER : super.allocate(alloc); // nothing read: the waiting thread reads it
+        }
+
+        @Override
+        public boolean continueReading(UncheckedBooleanSupplier more) {
+            return ((RecvByteBufAllocator.ExtendedHandle) delegate()).continueReading(more);
+        }
+
+        @Override
+        public void readComplete() {
+            try {
+                super.readComplete();
+            } finally {
+                if (lock.isHeldByCurrentThread()) {
+                    lock.unlock();
+                }
+            }
+        }
+    }
+}
