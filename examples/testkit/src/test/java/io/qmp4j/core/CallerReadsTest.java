@@ -107,6 +107,35 @@ class CallerReadsTest {
     }
 
     @Test
+    void aSessionsSelectorAndSocketCloseWithIt() throws Exception {
+        client.close();
+        assertTrue(conn.awaitClosed(T));
+        long before = openFds();
+        for (int i = 0; i < 20; i++) {
+            QmpClient c = QmpClient.builder().endpoint(server.endpoint()).resources(resources).build();
+            c.connect().get(5, TimeUnit.SECONDS);
+            FakeQmpServer.Connection served = server.awaitConnection(T);
+            assertEquals(i, c.executeRaw("echo", JsonNodeFactory.instance.objectNode().put("n", i)).get(5, TimeUnit.SECONDS).asInt());
+            c.close();
+            c.whenClosed().get(5, TimeUnit.SECONDS);
+            assertTrue(served.awaitClosed(T));
+        }
+        // Each session had a blocking wait, so a selector of its own (an epoll fd and an eventfd)
+        // besides its socket: 60 descriptors if they outlived their sessions.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (openFds() > before + 5 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertTrue(openFds() <= before + 5, "descriptors left after 20 closed sessions: " + (openFds() - before));
+    }
+
+    private static long openFds() throws java.io.IOException {
+        try (var s = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+            return s.count();
+        }
+    }
+
+    @Test
     void repliesTheCallerReadsCompleteOtherFutures() throws Exception {
         List<CompletableFuture<JsonNode>> others = new ArrayList<>(); // 6 and the caller's: in the in-band window of 8
         server.on("later", (cmd, conn) -> held.add(cmd));
