@@ -16,6 +16,8 @@ import java.util.function.BooleanSupplier;
  * hands the reply straight to the thread waiting in {@link #get()} / {@link #join()}, which then
  * decodes it and completes the future itself, instead of going through a callback thread first
  * (one thread wake-up less per command, which is most of a sequential round trip's client cost).
+ * With a {@link Waiting} ({@link ReadTurn}) the waiting thread reads the socket itself while it
+ * waits, and is handed the reply by whichever thread read it: itself, or the I/O thread.
  *
  * <p>Dependent stages therefore run either on the callback executor or on the caller's own
  * thread inside {@code get()}, never on the I/O thread. Whichever path completes first wins.
