@@ -40,7 +40,8 @@ final class Connector {
      * Netty's default (ScaleBenchmark: quiet sessions 13-32x slower under a flood with that,
      * about 2x with this). Handles are per channel; the allocator itself is shareable.
      */
-    private static final RecvByteBufAllocator READ_BUDGET = new AdaptiveRecvByteBufAllocator(64, 1024, 4096).maxMessagesPerRead(1);
+    private static final RecvByteBufAllocator READ_BUDGET = new AdaptiveRecvByteBufAllocator(64, 1024, FrameReader.READ_BYTES)
+            .maxMessagesPerRead(1);
 
     /** What a connect to a UNIX socket whose listener's backlog is full says, and what it means. */
     private static final String EAGAIN = "Resource temporarily unavailable";

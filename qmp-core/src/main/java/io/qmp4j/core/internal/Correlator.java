@@ -221,7 +221,7 @@ final class Correlator extends ChannelInboundHandlerAdapter {
     /** The end of a read on the event loop: its replies complete, together ({@link Completions}). */
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        completions.flush();
+        flushCompletions();
         ctx.fireChannelReadComplete();
     }
 

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  */
 final class FrameReader extends ChannelInboundHandlerAdapter {
 
-    /** What one read from the socket takes at most, as the event loop's reads ({@code Connector}'s budget). */
+    /** What one read from the socket takes at most: a caller's here, the event loop's by {@code Connector}'s budget. */
     static final int READ_BYTES = 4096;
 
     /** The wire at TRACE: {@code <--} replies and events. */
