@@ -189,7 +189,11 @@ final class ReplyFuture extends CompletableFuture<Object> {
         return true;
     }
 
+    /** Wakes {@code t} from its wait; not the thread that runs this (it is not waiting: it looks again by itself). */
     private void wake(Thread t) {
+        if (t == Thread.currentThread()) {
+            return; // a caller that read its own reply: waking its selector would cost a wake-up write, a select and a read
+        }
         LockSupport.unpark(t);
         if (waiting != null) {
             waiting.wake(t);
