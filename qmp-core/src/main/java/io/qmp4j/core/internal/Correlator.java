@@ -218,14 +218,20 @@ final class Correlator extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** The end of a read on the event loop: its replies complete, together ({@link Completions}). */
+    /**
+     * The end of a read on the event loop: its replies complete, together ({@link Completions}).
+     * On a session whose callers may read ({@link ReadTurn}), the loop flushes at the end of its
+     * turn instead, before a caller can add the replies of its own read to the batch.
+     */
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        flushCompletions();
+        if (direct == null) {
+            flushCompletions();
+        }
         ctx.fireChannelReadComplete();
     }
 
-    /** The end of a caller's read ({@link ReadTurn}): the replies it read for others complete. */
+    /** The end of a read by whichever thread holds the turn ({@link ReadTurn}): the replies it read for others complete. */
     void flushCompletions() {
         completions.flush();
     }

@@ -1,9 +1,7 @@
 package io.qmp4j.core.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.netty.channel.ChannelConfig;
 import io.netty.channel.RecvByteBufAllocator;
-import io.netty.util.UncheckedBooleanSupplier;
 import java.io.IOException;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
@@ -24,20 +22,23 @@ import org.slf4j.LoggerFactory;
  * {@link ReplyFuture}), which costs about as much again under virtualisation.
  *
  * <p>For sessions on the JDK's channels without TLS (those whose commands the {@link Outbox}
- * writes directly). One thread at a time reads: the loop takes the turn in its read handle
- * ({@link #lockingReads}) from before the read until the pipeline has handled what it read, a
- * waiting thread only when the loop does not hold it; both feed the one {@link FrameReader}. The
- * waiting thread waits in a selector of its own (created at the first wait, closed with the
- * session). Both are woken by the same bytes; when the loop takes them first, it hands the reply
- * over as it would anyway (leaving the bytes to the waiting thread for up to 200 µs was measured:
- * the same median, a worse p99). Events that a waiting thread reads are published from it, as the
- * loop would.
+ * writes directly). One thread at a time reads, whichever takes the turn first: the loop in its
+ * read handle ({@link #lockingReads}), from before the read until the pipeline has handled what
+ * it read, or a waiting thread; both feed the one {@link FrameReader}. Neither waits for the
+ * other as a rule: a waiting thread that finds the turn taken waits for the hand-over, the loop
+ * skips that read. The waiting thread waits in a selector of its own (created at the first wait,
+ * closed with the session). Both are woken by the same bytes; when the loop takes them first, it
+ * hands the reply over as it would anyway (leaving the bytes to the waiting thread for up to
+ * 200 µs was measured: the same median, a worse p99). Events that a waiting thread reads are
+ * published from it, as the loop would.
  */
 final class ReadTurn implements ReplyFuture.Waiting {
 
     private static final Logger log = LoggerFactory.getLogger(ReadTurn.class);
 
     private final ReentrantLock lock = new ReentrantLock();
+    /** Holds of the turn by callers so far (written holding it). */
+    private volatile long holds;
     private final AtomicReference<Thread> waiter = new AtomicReference<>();
     private final String prefix;
     private final FrameReader frames;
@@ -143,7 +144,7 @@ final class ReadTurn implements ReplyFuture.Waiting {
 
     /** One read and what it completes, unless the loop has the turn (then it hands the reply over). */
     private void readHere() {
-        if (!lock.tryLock()) {
+        if (!callerTakesTurn()) {
             return;
         }
         try {
@@ -162,43 +163,17 @@ final class ReadTurn implements ReplyFuture.Waiting {
         }
     }
 
-    /** The loop's read handles: each read takes the turn (waiting for a caller that holds it to finish). */
+    /** The loop's read handles, which take the turn ({@link LoopReadHandle}). */
     RecvByteBufAllocator lockingReads(RecvByteBufAllocator budget) {
-        return () -> new LoopHandle((RecvByteBufAllocator.ExtendedHandle) budget.newHandle());
+        return () -> new LoopReadHandle((RecvByteBufAllocator.ExtendedHandle) budget.newHandle(), lock, () -> holds, afterRead);
     }
 
-    /**
-     * Netty calls {@code reset} before a read and {@code readComplete} after the pipeline has
-     * handled it (also when the read failed): the turn is held in between.
-     */
-    private final class LoopHandle extends RecvByteBufAllocator.DelegatingHandle implements RecvByteBufAllocator.ExtendedHandle {
-
-        LoopHandle(RecvByteBufAllocator.ExtendedHandle delegate) {
-            super(delegate);
+    /** Takes the turn for a caller's read; counted, so that the loop can tell one long hold from many short ones. */
+    private boolean callerTakesTurn() {
+        if (!lock.tryLock()) {
+            return false;
         }
-
-        @Override
-        public void reset(ChannelConfig config) {
-            if (!lock.isHeldByCurrentThread()) {
-                lock.lock();
-            }
-            super.reset(config);
-        }
-
-        @Override
-        public boolean continueReading(UncheckedBooleanSupplier more) {
-            return ((RecvByteBufAllocator.ExtendedHandle) delegate()).continueReading(more);
-        }
-
-        @Override
-        public void readComplete() {
-            try {
-                super.readComplete();
-            } finally {
-                if (lock.isHeldByCurrentThread()) {
-                    lock.unlock();
-                }
-            }
-        }
+        holds++; // written holding the lock only
+        return true;
     }
 }
