@@ -126,6 +126,12 @@ class MigrationIT extends MigrationCase {
         VmPair p = pair(256, 128, 256);
         long bandwidth = Migrations.mebibytesPerSecond(48);
         DirtyRate d = DirtyRateMeter.measure(p.src, Duration.ofSeconds(1)).get(30, TimeUnit.SECONDS);
+        // The guest was measured at 60-125 MiB/s; a 1 s sample on a loaded 2-vCPU host once caught it at 44
+        // (its vCPU off the CPU): sample again, up to twice, before the model is asked.
+        for (int i = 0; i < 2 && d.mebibytesPerSecond() <= 48; i++) {
+            System.out.println("measured " + d.mebibytesPerSecond() + " MiB/s, below the link's 48: sampling again");
+            d = DirtyRateMeter.measure(p.src, Duration.ofSeconds(1)).get(30, TimeUnit.SECONDS);
+        }
         long ram = p.src.execute(new QueryMemorySizeSummary()).get(5, TimeUnit.SECONDS).baseMemory();
         ConvergencePrediction prediction = ConvergenceModel.predict(d, ram, 128L << 20, bandwidth, Duration.ofMillis(300));
         System.out.println("measured " + d.mebibytesPerSecond() + " MiB/s; prediction: " + prediction.advice());
