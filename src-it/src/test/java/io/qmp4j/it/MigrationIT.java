@@ -91,51 +91,62 @@ class MigrationIT extends MigrationCase {
 
     @Test
     void dirtyRateFollowsTheGuestsRate() throws Exception {
-        // Tolerance: the measured rate grows with the configured one, and lies within a factor of
-        // 2.5 of it. Under nested KVM the guest cannot always reach high rates (dirty tracking
-        // makes each first write per page a fault), and page sampling is statistical: with
-        // QEMU's default 512 pages per GiB a 256 MiB guest is sampled on 128 pages, and at
-        // 8 MiB/s about 2 % of runs saw none dirtied (measured 0); 4096 per GiB (QEMU's most)
-        // samples 1024 pages, ~32 expected hits.
+        // What the meter is held to is what the guest wrote while it measured (its page counter,
+        // read before and after), not the rate it was asked for: on a loaded 2-vCPU host the guest
+        // asked for 96 MiB/s wrote ~30 (its vCPU off the CPU, and under nested KVM each first
+        // write to a page after dirty tracking starts is a fault), and the meter rightly said so.
+        // Tolerance: within a factor of 2.5 of the written rate, and growing where the written
+        // rate grew at least twofold. Page sampling is statistical: with QEMU's default 512 pages
+        // per GiB a 256 MiB guest is sampled on 128 pages, and at 8 MiB/s about 2 % of runs saw
+        // none dirtied (measured 0); 4096 per GiB (QEMU's most) samples 1024 pages, ~32 hits.
         int[] rates = {8, 32, 96};
         long[] measured = new long[rates.length];
+        double[] written = new double[rates.length];
         for (int i = 0; i < rates.length; i++) {
             io.qmp4j.testkit.qemu.QemuProcess vm = qemus.start(TestGuest.boot(qemus.qemu("vm" + i).memoryMiB(256).paused(false),
                     VmPair.cache(), 128, rates[i]));
             io.qmp4j.core.QmpClient c = io.qmp4j.core.QmpClient.builder().endpoint(vm.qmp()).resources(resources).build();
             c.connect().get(10, TimeUnit.SECONDS);
             VmPair.awaitTicks(c, 1);
+            long pagesBefore = VmPair.status(c).pagesDirtied();
+            long t0 = System.nanoTime();
             DirtyRate d = DirtyRateMeter.measure(c, Duration.ofSeconds(1), io.qmp4j.core.qapi.DirtyRateMeasureMode.PAGE_SAMPLING,
                     4096L).get(30, TimeUnit.SECONDS);
+            long pages = (VmPair.status(c).pagesDirtied() - pagesBefore) & 0xffff_ffffL;
+            written[i] = pages / 256.0 / ((System.nanoTime() - t0) / 1e9);
             measured[i] = d.mebibytesPerSecond();
-            System.out.println("guest dirties " + rates[i] + " MiB/s: measured " + measured[i] + " MiB/s (" + d.mode() + ")");
+            System.out.printf("guest asked to dirty %d MiB/s wrote %.1f MiB/s: measured %d MiB/s (%s)%n",
+                    rates[i], written[i], measured[i], d.mode());
             c.close();
             vm.close();
         }
         for (int i = 0; i < rates.length; i++) {
-            assertTrue(measured[i] >= rates[i] / 2.5 && measured[i] <= rates[i] * 2.5,
-                    "rate " + rates[i] + " measured " + measured[i]);
-            if (i > 0) {
-                assertTrue(measured[i] > measured[i - 1], "measured rates grow: " + java.util.Arrays.toString(measured));
+            assertTrue(written[i] > 0, "the guest asked for " + rates[i] + " MiB/s wrote nothing");
+            assertTrue(measured[i] >= written[i] / 2.5 && measured[i] <= written[i] * 2.5,
+                    String.format("the guest wrote %.1f MiB/s, measured %d", written[i], measured[i]));
+            if (i > 0 && written[i] >= 2 * written[i - 1]) {
+                assertTrue(measured[i] > measured[i - 1], "measured rates grow with the written ones: "
+                        + java.util.Arrays.toString(measured) + " for " + java.util.Arrays.toString(written));
             }
         }
+        assertTrue(written[1] >= 2 * written[0], "the guest's rate grew from " + rates[0] + " to " + rates[1] + " MiB/s asked: "
+                + java.util.Arrays.toString(written));
     }
 
     @Test
     void guestFasterThanTheLinkCompletesWithTheSuspendTimeoutAsPredicted() throws Exception {
         VmPair p = pair(256, 128, 256);
-        long bandwidth = Migrations.mebibytesPerSecond(48);
         DirtyRate d = DirtyRateMeter.measure(p.src, Duration.ofSeconds(1)).get(30, TimeUnit.SECONDS);
-        // The guest was measured at 60-125 MiB/s; a 1 s sample on a loaded 2-vCPU host once caught it at 44
-        // (its vCPU off the CPU): sample again, up to twice, before the model is asked.
-        for (int i = 0; i < 2 && d.mebibytesPerSecond() <= 48; i++) {
-            System.out.println("measured " + d.mebibytesPerSecond() + " MiB/s, below the link's 48: sampling again");
-            d = DirtyRateMeter.measure(p.src, Duration.ofSeconds(1)).get(30, TimeUnit.SECONDS);
-        }
+        // The guest (asked for 256 MiB/s) was measured at 60-125 MiB/s on an idle host and at 34-44 on a loaded one
+        // (its vCPU off the CPU): the link is set from the measurement, at half of it (48 MiB/s at most, 8 at least),
+        // so that the guest is faster than the link on any host.
+        long linkMiBps = Math.max(8, Math.min(48, d.mebibytesPerSecond() / 2));
+        long bandwidth = Migrations.mebibytesPerSecond(linkMiBps);
         long ram = p.src.execute(new QueryMemorySizeSummary()).get(5, TimeUnit.SECONDS).baseMemory();
         ConvergencePrediction prediction = ConvergenceModel.predict(d, ram, 128L << 20, bandwidth, Duration.ofMillis(300));
-        System.out.println("measured " + d.mebibytesPerSecond() + " MiB/s; prediction: " + prediction.advice());
-        assertFalse(prediction.converges(), "the model predicts no convergence at 48 MiB/s");
+        System.out.println("measured " + d.mebibytesPerSecond() + " MiB/s, link " + linkMiBps + " MiB/s; prediction: "
+                + prediction.advice());
+        assertFalse(prediction.converges(), "the model predicts no convergence at " + linkMiBps + " MiB/s");
         MigrationResult r = migration(p).bandwidth(bandwidth).timeout(Duration.ofSeconds(3), TimeoutAction.SUSPEND)
                 .build().start().completion().get(120, TimeUnit.SECONDS);
         System.out.printf("suspend at timeout: total %d ms, downtime %d ms%n", r.totalTime().toMillis(), r.downtime().toMillis());
