@@ -72,24 +72,21 @@ final class Connector {
             // Connected here (a UNIX connect completes or fails at once), registered connected.
             SocketChannel socket = connectUnix(unix, () -> SocketChannel.open(StandardProtocolFamily.UNIX),
                     () -> UnixDomainSocketAddress.of(unix.path()));
-            direct(parts, socket);
-            return registerConnected(new NioDomainSocketChannel(socket), parts, true, whenConnected);
+            return registerConnected(new NioDomainSocketChannel(socket), parts, reads(parts, socket), whenConnected);
         }
         if (endpoint instanceof QmpEndpoint.Unix unix) {
             AFUNIXSocketChannel socket = connectUnix(unix, () -> AFUNIXSelectorProvider.provider().openSocketChannel(),
                     () -> AFUNIXSocketAddress.of(unix.path()));
             // Registered already connected: see UnixNioChannel for why.
-            return registerConnected(new UnixNioChannel(socket), parts, false, whenConnected);
+            return registerConnected(new UnixNioChannel(socket), parts, reads(parts, null), whenConnected);
         }
         // TCP: Netty connects, and lays out the pipeline once the channel is registered.
         SslContext ssl = endpoint instanceof QmpEndpoint.Tls tls ? TlsSupport.context(tls) : null;
-        SocketChannel socket = ssl == null ? openTcp(endpoint) : null;
-        if (socket != null) {
-            direct(parts, socket); // no TLS: commands are written straight to the socket, callers may read it
-        }
+        SocketChannel socket = ssl == null ? openTcp(endpoint) : null; // no TLS: callers may read the socket
+        RecvByteBufAllocator reads = reads(parts, socket);
         Bootstrap b = new Bootstrap().group(cfg.group())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, cfg.connectTimeout().toMillis()))
-                .option(ChannelOption.RCVBUF_ALLOCATOR, socket != null ? parts.turn().lockingReads(READ_BUDGET) : READ_BUDGET)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, reads)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .handler(new ChannelInitializer<>() {
                     @Override
@@ -107,10 +104,22 @@ final class Connector {
         return connect.addListener(whenConnected);
     }
 
-    /** A JDK channel without TLS: the correlator writes commands to it, blocked callers may read it. */
-    private static void direct(Parts parts, SocketChannel socket) {
-        parts.correlator().writeDirectlyTo(socket);
-        parts.turn().attach(socket);
+    /**
+     * The one place that decides who reads a session's socket, and so who flushes the replies a
+     * read completes. A JDK channel without TLS ({@code direct}) is direct: the correlator writes
+     * commands to it, blocked callers may read it, and the loop's reads take the turn
+     * ({@link ReadTurn#lockingReads}) and flush at its end. Otherwise ({@code null}) only the loop
+     * reads, and the correlator flushes in {@code channelReadComplete}.
+     *
+     * @return the read allocator for the channel
+     */
+    private static RecvByteBufAllocator reads(Parts parts, SocketChannel direct) {
+        if (direct == null) {
+            return READ_BUDGET;
+        }
+        parts.correlator().writeDirectlyTo(direct);
+        parts.turn().attach(direct);
+        return parts.turn().lockingReads(READ_BUDGET);
     }
 
     /**
@@ -118,10 +127,10 @@ final class Connector {
      * listener on its registration before the event loop sees it (what {@code Bootstrap} does,
      * but in that order).
      *
-     * @param direct whether callers may read its socket (the loop's reads then take the turn)
+     * @param reads its read allocator ({@link #reads})
      */
-    private ChannelFuture registerConnected(Channel ch, Parts parts, boolean direct, ChannelFutureListener whenConnected) {
-        ch.config().setRecvByteBufAllocator(direct ? parts.turn().lockingReads(READ_BUDGET) : READ_BUDGET);
+    private ChannelFuture registerConnected(Channel ch, Parts parts, RecvByteBufAllocator reads, ChannelFutureListener whenConnected) {
+        ch.config().setRecvByteBufAllocator(reads);
         install(ch, null, parts);
         ChannelPromise registered = ch.newPromise();
         registered.addListener(whenConnected);

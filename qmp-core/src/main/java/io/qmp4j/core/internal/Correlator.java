@@ -220,8 +220,9 @@ final class Correlator extends ChannelInboundHandlerAdapter {
 
     /**
      * The end of a read on the event loop: its replies complete, together ({@link Completions}).
-     * On a session whose callers may read ({@link ReadTurn}), the loop flushes at the end of its
-     * turn instead, before a caller can add the replies of its own read to the batch.
+     * On a direct session, whose callers may read ({@link ReadTurn}; {@code Connector.reads}
+     * decides, and sets {@link #direct}), the loop flushes at the end of its turn instead,
+     * before a caller can add the replies of its own read to the batch.
      */
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {

@@ -44,7 +44,7 @@ final class LoopReadHandle extends RecvByteBufAllocator.DelegatingHandle impleme
 
     @Override
     public void reset(ChannelConfig config) {
-        held = lock.isHeldByCurrentThread() || lock.tryLock() || waitAfterSkips();
+        held = lock.tryLock() || waitAfterSkips(); // (reentrant: readComplete's unlock balances it)
         if (held) {
             super.reset(config);
         }
