@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Needs root ({@code ip netns}, {@code mount}); {@link #unavailable()} says why not. Every
  * namespace and link is removed by {@link #close()}, and by a JVM shutdown hook when a test dies
- * before; QEMUs started on a host are the caller's to close (before this).
+ * before; those of a JVM killed outright (no hook runs) by the next {@link #create}. QEMUs started
+ * on a host are the caller's to close (before this).
  *
  * @since 0.2
  */
@@ -112,12 +113,15 @@ public final class Hosts implements AutoCloseable {
         if (count < 2 || count > MAX_HOSTS) {
             throw new IllegalArgumentException("a hosts topology has 2 to " + MAX_HOSTS + " hosts, not " + count);
         }
+        Owners.sweepLeftovers(); // their 10.x addresses would also narrow freeNet's choice
         SecureRandom r = new SecureRandom();
         String id = HexFormat.of().toHexDigits((short) r.nextInt());
         Hosts t;
         try {
+            Owners.claim(id);
             t = new Hosts(id, freeNet(r), count, HostTools.ownerOnlyDirectory(workDir));
         } catch (IOException e) {
+            Owners.release(id);
             throw new IllegalStateException("cannot create the hosts topology: " + e.getMessage(), e);
         }
         try {
@@ -290,6 +294,7 @@ public final class Hosts implements AutoCloseable {
             run(false, "ip", "netns", "del", h.netns());
         }
         run(false, "ip", "netns", "del", switchNetns);
+        Owners.release(id);
         log.info("hosts {}: removed", id);
     }
 
