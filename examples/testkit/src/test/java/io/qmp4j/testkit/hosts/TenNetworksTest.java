@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-class HostsTest {
+class TenNetworksTest {
 
     @Test
     void theMachinesOwnTenNetworksAreAvoidedButABroadRouteIsNot() {
@@ -18,6 +18,6 @@ class HostsTest {
                 192.0.2.0/24 dev eth1 proto kernel scope link src 192.0.2.2
                 local 110.5.1.1 dev lo table local
                 """;
-        assertEquals(Set.of(150, 201, 77), Hosts.taken(ip));
+        assertEquals(Set.of(150, 201, 77), TenNetworks.taken(ip));
     }
 }
