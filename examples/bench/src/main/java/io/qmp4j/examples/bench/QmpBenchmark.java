@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * QMP round trip and throughput, qmp4j against a minimal blocking client written with the plain
@@ -62,10 +61,14 @@ public final class QmpBenchmark {
         this.qemuPid = qemuPid;
     }
 
-    /** One client's figures. */
+    /**
+     * One client's figures. Client CPU is the JVM's process CPU; {@code …JitUs} is the part of it
+     * that its JIT compiler threads spent meanwhile (compiling, not serving commands: a
+     * long-running client's steady state has none of it).
+     */
     record Figures(double p50Us, double p99Us, double latCmdsPerS, double latClientCpuUs, double latQemuCpuUs,
                    double batchCmdsPerS, double batchClientCpuUs, double batchQemuCpuUs, double windowCmdsPerS,
-                   double connectP50Us, double connectP99Us) {
+                   double connectP50Us, double connectP99Us, double latJitUs, double batchJitUs) {
     }
 
     /** Connects per client before measuring ({@code N_WARM_CONNECT}, default 3000). */
@@ -196,6 +199,9 @@ public final class QmpBenchmark {
                 q.latClientCpuUs() <= 3 * b.latClientCpuUs());
         ratio("client CPU per command, pipelined", q.batchClientCpuUs() / b.batchClientCpuUs(), "<= 2.00",
                 q.batchClientCpuUs() <= 2 * b.batchClientCpuUs());
+        double qSteady = q.batchClientCpuUs() - q.batchJitUs();
+        double bSteady = b.batchClientCpuUs() - b.batchJitUs();
+        ratio("  the same, the JIT's compiling left out", qSteady / bSteady, "<= 2.00", qSteady <= 2 * bSteady);
     }
 
     private static void ratio(String what, double r, String target, boolean met) {
@@ -215,6 +221,7 @@ public final class QmpBenchmark {
     private void measure(Client c, Tally t, int nLat, int nPipe, int nConnect) throws Exception {
         c.open();
         long cpu0 = clientCpuNanos();
+        long jit0 = jitCpuNanos();
         long q0 = qemuCpuNanos();
         long t0 = System.nanoTime();
         for (int i = 0; i < nLat; i++) {
@@ -224,14 +231,17 @@ public final class QmpBenchmark {
         }
         t.latNanos += System.nanoTime() - t0;
         t.latCpu += clientCpuNanos() - cpu0;
+        t.latJit += jitCpuNanos() - jit0;
         t.latQemu += qemuCpuNanos() - q0;
 
         cpu0 = clientCpuNanos();
+        jit0 = jitCpuNanos();
         q0 = qemuCpuNanos();
         t0 = System.nanoTime();
         c.batches(nPipe);
         t.batchNanos += System.nanoTime() - t0;
         t.batchCpu += clientCpuNanos() - cpu0;
+        t.batchJit += jitCpuNanos() - jit0;
         t.batchQemu += qemuCpuNanos() - q0;
         t.batchCmds += nPipe;
 
@@ -256,7 +266,7 @@ public final class QmpBenchmark {
         final long[] con;
         int nLat;
         int nCon;
-        long latNanos, latCpu, latQemu, batchNanos, batchCpu, batchQemu, batchCmds, windowNanos, windowCmds;
+        long latNanos, latCpu, latJit, latQemu, batchNanos, batchCpu, batchJit, batchQemu, batchCmds, windowNanos, windowCmds;
 
         Tally(String name, int nLat, int nConnect) {
             this.name = name;
@@ -272,23 +282,25 @@ public final class QmpBenchmark {
             return new Figures(l[l.length / 2] / 1000.0, l[(int) (l.length * 0.99)] / 1000.0, nLat / (latNanos / 1e9),
                     latCpu / 1000.0 / nLat, latQemu / 1000.0 / nLat, batchCmds / (batchNanos / 1e9), batchCpu / 1000.0 / batchCmds,
                     batchQemu / 1000.0 / batchCmds, windowCmds / (windowNanos / 1e9), c[c.length / 2] / 1000.0,
-                    c[(int) (c.length * 0.99)] / 1000.0);
+                    c[(int) (c.length * 0.99)] / 1000.0, latJit / 1000.0 / nLat, batchJit / 1000.0 / batchCmds);
         }
     }
 
     private static void print(String who, Figures f) {
-        System.out.printf("%-32s latency p50 %6.1f us  p99 %7.1f us  %6.0f cmds/s  client CPU %5.1f us/cmd  QEMU CPU %5.1f us/cmd%n",
-                who, f.p50Us(), f.p99Us(), f.latCmdsPerS(), f.latClientCpuUs(), f.latQemuCpuUs());
-        System.out.printf("%-32s batch-64 %6.0f cmds/s (client CPU %5.1f us/cmd, QEMU %5.1f)  window-64 %6.0f cmds/s  connect p50 %6.0f us"
-                + "  p99 %6.0f us%n", "", f.batchCmdsPerS(), f.batchClientCpuUs(), f.batchQemuCpuUs(), f.windowCmdsPerS(),
-                f.connectP50Us(), f.connectP99Us());
+        System.out.printf("%-32s latency p50 %6.1f us  p99 %7.1f us  %6.0f cmds/s  client CPU %5.1f us/cmd (JIT %4.1f)  QEMU CPU %5.1f"
+                + " us/cmd%n", who, f.p50Us(), f.p99Us(), f.latCmdsPerS(), f.latClientCpuUs(), f.latJitUs(), f.latQemuCpuUs());
+        System.out.printf("%-32s batch-64 %6.0f cmds/s (client CPU %5.1f us/cmd (JIT %4.1f), QEMU %5.1f)  window-64 %6.0f cmds/s"
+                + "  connect p50 %6.0f us  p99 %6.0f us%n", "", f.batchCmdsPerS(), f.batchClientCpuUs(), f.batchJitUs(),
+                f.batchQemuCpuUs(), f.windowCmdsPerS(), f.connectP50Us(), f.connectP99Us());
     }
 
     private static ObjectNode toJson(ObjectMapper m, Figures f) {
         ObjectNode o = m.createObjectNode();
         o.putObject("latency").put("p50_us", f.p50Us()).put("p99_us", f.p99Us()).put("cmds_per_s", f.latCmdsPerS())
-                .put("client_cpu_us_per_cmd", f.latClientCpuUs()).put("qemu_cpu_us_per_cmd", f.latQemuCpuUs());
+                .put("client_cpu_us_per_cmd", f.latClientCpuUs()).put("jit_cpu_us_per_cmd", f.latJitUs())
+                .put("qemu_cpu_us_per_cmd", f.latQemuCpuUs());
         o.putObject("batch64").put("cmds_per_s", f.batchCmdsPerS()).put("client_cpu_us_per_cmd", f.batchClientCpuUs())
+                .put("jit_cpu_us_per_cmd", f.batchJitUs())
                 .put("qemu_cpu_us_per_cmd", f.batchQemuCpuUs());
         o.putObject("window64").put("cmds_per_s", f.windowCmdsPerS());
         o.putObject("connect").put("p50_us", f.connectP50Us()).put("p99_us", f.connectP99Us());
@@ -299,21 +311,14 @@ public final class QmpBenchmark {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
-    /** The CPU time of every QEMU thread: the first field of /proc/PID/task/TID/schedstat, in ns. */
+    /** The CPU time of every QEMU thread, in ns. */
     private long qemuCpuNanos() {
-        long sum = 0;
-        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(qemuPid), "task"))) {
-            for (Path t : tasks.toList()) {
-                try {
-                    sum += Long.parseLong(Files.readString(t.resolve("schedstat")).trim().split("\\s+")[0]);
-                } catch (IOException gone) {
-                    // the thread ended
-                }
-            }
-        } catch (IOException e) {
-            return 0;
-        }
-        return sum;
+        return ThreadCpu.nanos(qemuPid, name -> true);
+    }
+
+    /** The CPU time of this JVM's JIT compiler threads, in ns: compiling, not serving commands. */
+    private static long jitCpuNanos() {
+        return ThreadCpu.nanos(ProcessHandle.current().pid(), ThreadCpu.JIT);
     }
 
     private static int env(String name, int dflt) {
