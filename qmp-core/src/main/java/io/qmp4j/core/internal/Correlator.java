@@ -113,7 +113,9 @@ final class Correlator extends ChannelInboundHandlerAdapter {
             if (finished || outbox == null || life.state() != QmpState.RUNNING) {
                 fail(p, life.disconnected());
             } else if (window.admits(p)) {
-                write(p);
+                if (assign(p)) {
+                    outbox.sendAll(List.of(p));
+                }
             } else {
                 window.queue(p);
             }
@@ -126,13 +128,6 @@ final class Correlator extends ChannelInboundHandlerAdapter {
         List<Pending> burst = window.refill(this::assign);
         if (!burst.isEmpty()) {
             outbox.sendAll(burst);
-        }
-    }
-
-    /** Gives the command its id and sends it. Holding the lock. */
-    private void write(Pending p) {
-        if (assign(p)) {
-            outbox.sendAll(List.of(p));
         }
     }
 
@@ -199,22 +194,8 @@ final class Correlator extends ChannelInboundHandlerAdapter {
         }
         if (p == null) {
             log.warn("{}dropping a reply with an id this client never sent: {}", life.prefix(), Wire.abbreviate(obj));
-            return;
-        }
-        reply(p, obj);
-    }
-
-    private void reply(Pending p, ObjectNode obj) {
-        p.cancelTimeout();
-        if (p.timedOut) {
-            log.debug("{}dropping the late reply of {}, which timed out", life.prefix(), p);
-            return;
-        }
-        Runnable done = ReplyFuture.once(() -> p.complete(obj));
-        // A caller blocked on the future takes the reply itself; else the callback executor
-        // completes it, with the other replies of this read (channelReadComplete).
-        if (!(p.future instanceof ReplyFuture rf && rf.handOff(done))) {
-            completions.add(done);
+        } else {
+            completions.reply(p, obj, life.prefix());
         }
     }
 
