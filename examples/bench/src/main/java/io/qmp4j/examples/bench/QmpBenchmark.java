@@ -33,7 +33,8 @@ import java.util.List;
  *
  * <p>Environment: {@code SOCK} and {@code QEMU_PID} to use a running QEMU (else it starts
  * {@code qemu-system-x86_64 -machine q35 -m 64 -S -nodefaults}, KVM when usable); {@code N_LAT}
- * (5000), {@code N_PIPE} (20000), {@code N_CONNECT} (200) in all; {@code ROUNDS} (10);
+ * (5000), {@code N_PIPE} (20000), {@code N_CONNECT} (200) in all; {@code ROUNDS} (10), after
+ * {@code WARM_ROUNDS} (2) of the same size whose figures are thrown away;
  * {@code OOB=0} keeps every client from negotiating out-of-band execution (they all negotiate as qmp4j does); {@code BYTES=45} makes all
  * clients send 45 bytes per command (13-digit ids: as long as
  * {@code {"execute":"query-status","id":"__qmp#00001"}}, the form of clients with string ids)
@@ -129,18 +130,27 @@ public final class QmpBenchmark {
             for (Client c : all) {
                 warmUp(c, nLat, nPipe, nConnect);
             }
-            List<Tally> tallies = new ArrayList<>();
-            for (Client c : all) {
-                tallies.add(new Tally(c.name(), nLat / rounds * rounds, nConnect / rounds * rounds));
-            }
-            for (int r = 0; r < rounds; r++) {
+            // Rounds measured and thrown away first: each client's warm-up left the JIT's
+            // profiles to the next, and the code they share settles only once all have run in turn.
+            int warmRounds = env("WARM_ROUNDS", 2);
+            List<Tally> thrownAway = tallies(all, nLat / rounds * warmRounds, nConnect / rounds * warmRounds);
+            List<Tally> tallies = tallies(all, nLat / rounds * rounds, nConnect / rounds * rounds);
+            for (int r = -warmRounds; r < rounds; r++) {
                 for (int k = 0; k < all.size(); k++) {
-                    int i = (k + r) % all.size();
-                    measure(all.get(i), tallies.get(i), nLat / rounds, roundUp(nPipe / rounds), nConnect / rounds);
+                    int i = Math.floorMod(k + r, all.size());
+                    measure(all.get(i), (r < 0 ? thrownAway : tallies).get(i), nLat / rounds, roundUp(nPipe / rounds), nConnect / rounds);
                 }
             }
             report(tallies);
         }
+    }
+
+    private static List<Tally> tallies(List<Client> clients, int nLat, int nConnect) {
+        List<Tally> tallies = new ArrayList<>();
+        for (Client c : clients) {
+            tallies.add(new Tally(c.name(), nLat, nConnect));
+        }
+        return tallies;
     }
 
     /** The JIT for every client, QEMU's caches. */
