@@ -1,13 +1,10 @@
 package io.qmp4j.examples.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qmp4j.core.QmpEndpoint;
 import io.qmp4j.core.QmpResources;
 import io.qmp4j.examples.bench.QmpBenchClients.Client;
 import io.qmp4j.testkit.qemu.HostTools;
 import io.qmp4j.testkit.qemu.QemuProcess;
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,16 +57,6 @@ public final class QmpBenchmark {
     private QmpBenchmark(Path socket, long qemuPid) {
         this.socket = socket;
         this.qemuPid = qemuPid;
-    }
-
-    /**
-     * One client's figures. Client CPU is the JVM's process CPU; {@code …JitUs} is the part of it
-     * that its JIT compiler threads spent meanwhile (compiling, not serving commands: a
-     * long-running client's steady state has none of it).
-     */
-    record Figures(double p50Us, double p99Us, double latCmdsPerS, double latClientCpuUs, double latQemuCpuUs,
-                   double batchCmdsPerS, double batchClientCpuUs, double batchQemuCpuUs, double windowCmdsPerS,
-                   double connectP50Us, double connectP99Us, double latJitUs, double batchJitUs) {
     }
 
     /** Connects per client before measuring ({@code N_WARM_CONNECT}, default 3000). */
@@ -141,7 +128,13 @@ public final class QmpBenchmark {
                     measure(all.get(i), (r < 0 ? thrownAway : tallies).get(i), nLat / rounds, roundUp(nPipe / rounds), nConnect / rounds);
                 }
             }
-            report(tallies);
+            List<String> names = new ArrayList<>();
+            List<QmpBenchReport.Figures> figures = new ArrayList<>();
+            for (Tally t : tallies) {
+                names.add(t.name);
+                figures.add(t.figures());
+            }
+            QmpBenchReport.report(names, figures, commandBytes());
         }
     }
 
@@ -169,53 +162,6 @@ public final class QmpBenchmark {
             c.open();
             c.close();
         }
-    }
-
-    private void report(List<Tally> tallies) throws IOException {
-        Figures b = tallies.get(0).figures();
-        print("baseline (plain JDK, blocking)", b);
-        for (Tally t : tallies.subList(1, tallies.size())) {
-            print(t.name, t.figures());
-        }
-        Tally bound = tallies.get(1);
-        System.out.println("the bound for a client whose socket is on a selector (an event loop's): " + bound.name + " / baseline");
-        ratio("sequential round trip p50", bound.figures().p50Us() / b.p50Us(), "reference", true);
-        ratio("sequential round trip p99", bound.figures().p99Us() / b.p99Us(), "reference", true);
-        ratio("client CPU per command, sequential", bound.figures().latClientCpuUs() / b.latClientCpuUs(), "reference", true);
-        for (Tally t : tallies.subList(2, tallies.size())) {
-            printRatios(t.name, b, t.figures());
-        }
-        String json = System.getenv("JSON");
-        if (json != null) {
-            ObjectMapper m = new ObjectMapper();
-            ObjectNode o = m.createObjectNode().put("command_bytes", commandBytes());
-            for (Tally t : tallies) {
-                o.set(t.name, toJson(m, t.figures()));
-            }
-            Files.writeString(Path.of(json), m.writerWithDefaultPrettyPrinter().writeValueAsString(o));
-            System.out.println("figures written to " + json);
-        }
-    }
-
-    /** The ratios qmp4j / baseline of this run, each with its target (issue #16: at the raw client's ceiling). */
-    private static void printRatios(String who, Figures b, Figures q) {
-        System.out.println("ratios " + who + " / baseline (target):");
-        ratio("connect + greeting + qmp_capabilities p50", q.connectP50Us() / b.connectP50Us(), "<= 1.20", q.connectP50Us() <= 1.2 * b.connectP50Us());
-        ratio("sequential round trip p50", q.p50Us() / b.p50Us(), "<= 1.00", q.p50Us() <= b.p50Us());
-        ratio("sequential round trip p99", q.p99Us() / b.p99Us(), "<= 1.10", q.p99Us() <= 1.1 * b.p99Us());
-        ratio("pipelined throughput, window of 64", q.windowCmdsPerS() / b.windowCmdsPerS(), ">= 1.00", q.windowCmdsPerS() >= b.windowCmdsPerS());
-        ratio("pipelined throughput, batches of 64", q.batchCmdsPerS() / b.batchCmdsPerS(), ">= 1.00", q.batchCmdsPerS() >= b.batchCmdsPerS());
-        ratio("client CPU per command, sequential", q.latClientCpuUs() / b.latClientCpuUs(), "<= 3.00",
-                q.latClientCpuUs() <= 3 * b.latClientCpuUs());
-        ratio("client CPU per command, pipelined", q.batchClientCpuUs() / b.batchClientCpuUs(), "<= 2.00",
-                q.batchClientCpuUs() <= 2 * b.batchClientCpuUs());
-        double qSteady = q.batchClientCpuUs() - q.batchJitUs();
-        double bSteady = b.batchClientCpuUs() - b.batchJitUs();
-        ratio("  the same, the JIT's compiling left out", qSteady / bSteady, "<= 2.00", qSteady <= 2 * bSteady);
-    }
-
-    private static void ratio(String what, double r, String target, boolean met) {
-        System.out.printf("  %-44s %5.2f  (%s)%s%n", what, r, target, met ? "" : "  missed");
     }
 
     private static int commandBytes() {
@@ -284,37 +230,16 @@ public final class QmpBenchmark {
             this.con = new long[nConnect];
         }
 
-        Figures figures() {
+        QmpBenchReport.Figures figures() {
             long[] l = Arrays.copyOf(lat, nLat);
             long[] c = Arrays.copyOf(con, nCon);
             Arrays.sort(l);
             Arrays.sort(c);
-            return new Figures(l[l.length / 2] / 1000.0, l[(int) (l.length * 0.99)] / 1000.0, nLat / (latNanos / 1e9),
+            return new QmpBenchReport.Figures(l[l.length / 2] / 1000.0, l[(int) (l.length * 0.99)] / 1000.0, nLat / (latNanos / 1e9),
                     latCpu / 1000.0 / nLat, latQemu / 1000.0 / nLat, batchCmds / (batchNanos / 1e9), batchCpu / 1000.0 / batchCmds,
                     batchQemu / 1000.0 / batchCmds, windowCmds / (windowNanos / 1e9), c[c.length / 2] / 1000.0,
                     c[(int) (c.length * 0.99)] / 1000.0, latJit / 1000.0 / nLat, batchJit / 1000.0 / batchCmds);
         }
-    }
-
-    private static void print(String who, Figures f) {
-        System.out.printf("%-32s latency p50 %6.1f us  p99 %7.1f us  %6.0f cmds/s  client CPU %5.1f us/cmd (JIT %4.1f)  QEMU CPU %5.1f"
-                + " us/cmd%n", who, f.p50Us(), f.p99Us(), f.latCmdsPerS(), f.latClientCpuUs(), f.latJitUs(), f.latQemuCpuUs());
-        System.out.printf("%-32s batch-64 %6.0f cmds/s (client CPU %5.1f us/cmd (JIT %4.1f), QEMU %5.1f)  window-64 %6.0f cmds/s"
-                + "  connect p50 %6.0f us  p99 %6.0f us%n", "", f.batchCmdsPerS(), f.batchClientCpuUs(), f.batchJitUs(),
-                f.batchQemuCpuUs(), f.windowCmdsPerS(), f.connectP50Us(), f.connectP99Us());
-    }
-
-    private static ObjectNode toJson(ObjectMapper m, Figures f) {
-        ObjectNode o = m.createObjectNode();
-        o.putObject("latency").put("p50_us", f.p50Us()).put("p99_us", f.p99Us()).put("cmds_per_s", f.latCmdsPerS())
-                .put("client_cpu_us_per_cmd", f.latClientCpuUs()).put("jit_cpu_us_per_cmd", f.latJitUs())
-                .put("qemu_cpu_us_per_cmd", f.latQemuCpuUs());
-        o.putObject("batch64").put("cmds_per_s", f.batchCmdsPerS()).put("client_cpu_us_per_cmd", f.batchClientCpuUs())
-                .put("jit_cpu_us_per_cmd", f.batchJitUs())
-                .put("qemu_cpu_us_per_cmd", f.batchQemuCpuUs());
-        o.putObject("window64").put("cmds_per_s", f.windowCmdsPerS());
-        o.putObject("connect").put("p50_us", f.connectP50Us()).put("p99_us", f.connectP99Us());
-        return o;
     }
 
     private static long clientCpuNanos() {
