@@ -72,6 +72,25 @@ final class CliProcess implements AutoCloseable {
     }
 
     void signal(String name) throws Exception {
+        int number = switch (name) {
+            case "INT" -> 2;
+            case "TERM" -> 15;
+            default -> throw new IllegalArgumentException("signal " + name);
+        };
+        // A process inherits an ignored signal, and the JVM then installs no handler for it: a test
+        // run started as a background job of a shell without job control (or under nohup) has
+        // SIGINT ignored, and its CLI cannot see a Ctrl-C.
+        String status;
+        try {
+            status = java.nio.file.Files.readString(Path.of("/proc", Long.toString(process.pid()), "status"));
+        } catch (java.nio.file.NoSuchFileException gone) {
+            status = ""; // it has exited: the kill below finds nobody, and the test says what it expected
+        }
+        String ignored = status.lines().filter(l -> l.startsWith("SigIgn:")).findFirst().orElse("SigIgn: 0").substring(7).trim();
+        if ((Long.parseUnsignedLong(ignored, 16) & (1L << (number - 1))) != 0) {
+            throw new AssertionError("the CLI ignores SIG" + name + " from its start, as this test run does (started as a"
+                    + " background job of a shell without job control, or under nohup): run the tests in the foreground");
+        }
         new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start().waitFor(10, TimeUnit.SECONDS);
     }
 
