@@ -50,7 +50,7 @@ public final class EventHub implements QmpEvents {
         this.executor = executor;
         this.timer = timer;
         this.historySize = historySize;
-        this.history = new ArrayDeque<>(); // grows to historySize as events come: 1 KiB less per quiet session
+        this.history = new ArrayDeque<>(1); // grows to historySize as events come: 1 KiB less per quiet session
         this.logPrefix = logPrefix;
     }
 

@@ -10,7 +10,7 @@ import java.util.ArrayDeque;
  */
 final class EventQueue {
 
-    private final ArrayDeque<QmpEvent> events = new ArrayDeque<>();
+    private final ArrayDeque<QmpEvent> events = new ArrayDeque<>(1); // grows as events come (1: 64 B less than 16 while empty)
     private final int capacity;
     private final OverflowPolicy overflow;
     private long dropped;

@@ -26,11 +26,8 @@ final class Framer {
         void frame(byte[] b, int off, int len) throws IOException;
     }
 
-    /** Kept between reads up to this size; a larger buffer (a large reply) is dropped once empty. */
-    private static final int KEPT = 1024;
-
     private final int maxFrameBytes;
-    private byte[] buf; // null until something arrives, and again after a large text
+    private byte[] buf; // null until something arrives, and again once all that arrived is framed
     private int start; // the first byte of the text being framed (or of the unscanned rest)
     private int end; // the end of what has arrived
     private int pos; // the next byte to scan
@@ -142,15 +139,16 @@ final class Framer {
         start = 0;
     }
 
-    /** Everything framed: back to the start of the buffer (a large one goes: a quiet session keeps 1 KiB at most). */
+    /**
+     * Everything framed: the buffer goes, so that a quiet session holds none (512 B each of a
+     * thousand idle sessions); the next read takes a new one, as short-lived as the read.
+     */
     private void compact() {
         if (start == end && pos == end) {
             start = 0;
             end = 0;
             pos = 0;
-            if (buf != null && buf.length > KEPT) {
-                buf = null;
-            }
+            buf = null;
         }
     }
 }

@@ -13,7 +13,7 @@ import java.util.function.Predicate;
  */
 final class InBandWindow {
 
-    private final ArrayDeque<Pending> queued = new ArrayDeque<>();
+    private final ArrayDeque<Pending> queued = new ArrayDeque<>(1); // (1: 64 B less than 16 while empty)
     private int size;
     private int onWire;
 

@@ -41,7 +41,7 @@ final class Subscription implements EventSubscription {
 
     // guarded by this
     private final EventQueue queue;
-    private final ArrayDeque<CompletableFuture<QmpEvent>> waiters = new ArrayDeque<>();
+    private final ArrayDeque<CompletableFuture<QmpEvent>> waiters = new ArrayDeque<>(1); // (1: 64 B less than 16 while empty)
     private final Consumer<QmpEvent> onDrop;
     private boolean closed;
     private QmpException ended;
