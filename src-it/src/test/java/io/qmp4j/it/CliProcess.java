@@ -3,6 +3,8 @@ package io.qmp4j.it;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,28 +74,38 @@ final class CliProcess implements AutoCloseable {
     }
 
     void signal(String name) throws Exception {
-        int number = switch (name) { // the signals a process can ignore that the tests send; KILL cannot be
+        failIfIgnored(name);
+        new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start().waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /**
+     * A process inherits an ignored signal, and the JVM then installs no handler for it: a test
+     * run started as a background job of a shell without job control (or under nohup) has SIGINT
+     * ignored, and its CLI cannot see a Ctrl-C. Says so rather than let the test report a
+     * migration that finished.
+     */
+    private void failIfIgnored(String name) throws IOException {
+        int number = switch (name) { // the signals the tests send that a process can ignore; KILL cannot be
             case "HUP" -> 1;
             case "INT" -> 2;
             case "QUIT" -> 3;
             case "TERM" -> 15;
             default -> 0;
         };
-        // A process inherits an ignored signal, and the JVM then installs no handler for it: a test
-        // run started as a background job of a shell without job control (or under nohup) has
-        // SIGINT ignored, and its CLI cannot see a Ctrl-C.
+        if (number == 0) {
+            return;
+        }
         String status;
         try {
-            status = java.nio.file.Files.readString(Path.of("/proc", Long.toString(process.pid()), "status"));
-        } catch (java.nio.file.NoSuchFileException gone) {
-            status = ""; // it has exited: the kill below finds nobody, and the test says what it expected
+            status = Files.readString(Path.of("/proc", Long.toString(process.pid()), "status"));
+        } catch (NoSuchFileException gone) {
+            return; // it has exited: the kill finds nobody, and the test says what it expected
         }
         String ignored = status.lines().filter(l -> l.startsWith("SigIgn:")).findFirst().orElse("SigIgn: 0").substring(7).trim();
-        if (number > 0 && (Long.parseUnsignedLong(ignored, 16) & (1L << (number - 1))) != 0) {
+        if ((Long.parseUnsignedLong(ignored, 16) & (1L << (number - 1))) != 0) {
             throw new AssertionError("the CLI ignores SIG" + name + " from its start, as this test run does (started as a"
                     + " background job of a shell without job control, or under nohup): run the tests in the foreground");
         }
-        new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start().waitFor(10, TimeUnit.SECONDS);
     }
 
     /** @return the exit code, waiting at most {@code timeout} */
